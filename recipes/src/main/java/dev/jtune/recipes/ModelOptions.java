@@ -1,0 +1,24 @@
+package dev.jtune.recipes;
+
+import dev.jtune.engine.Engines;
+import dev.jtune.generate.LanguageModel;
+import org.apache.commons.cli.Options;
+
+/** The options every command that loads a model shares: --model, --tokenizer, --device. */
+final class ModelOptions {
+
+    private ModelOptions() {
+    }
+
+    static Options add(Options o) {
+        o.addOption(Cli.opt("model", "PATH", "HF model directory or llama2.c .bin file (required)"));
+        o.addOption(Cli.opt("tokenizer", "PATH", "tokenizer.json or its directory (default: the model directory)"));
+        o.addOption(Cli.opt("device", "NAME", "cpu (default), gpu or gpu:N; a GPU needs a CUDA libtorch"));
+        return o;
+    }
+
+    static LanguageModel load(Cli cli) {
+        return LanguageModel.load(cli.existingPath("model"), cli.optionalPath("tokenizer"),
+                Engines.device(cli.string("device", "cpu")));
+    }
+}
