@@ -20,6 +20,16 @@ public interface TensorSource extends AutoCloseable {
      */
     NDArray load(String name, NDManager manager);
 
+    /**
+     * A floating tensor's values widened to float, in C order. This default goes through DJL; the file-backed
+     * sources of this package override it to read the file directly, without the engine.
+     */
+    default float[] readFloats(String name) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return load(name, manager).toFloatArray();
+        }
+    }
+
     @Override
     void close();
 }
