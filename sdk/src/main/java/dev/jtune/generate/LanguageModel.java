@@ -7,6 +7,8 @@ import dev.jtune.model.LlamaModel;
 import dev.jtune.tokenizer.HfTokenizer;
 import dev.jtune.tokenizer.Tokenizer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +53,12 @@ public final class LanguageModel implements AutoCloseable {
             throw new IllegalArgumentException(model + " is not a model directory, so it has no tokenizer: "
                     + "give one with --tokenizer");
         }
-        Tokenizer tok = HfTokenizer.load(tokenizerPath);
+        Tokenizer tok;
+        try {
+            tok = HfTokenizer.load(tokenizerPath);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + tokenizerPath + ": " + e.getMessage(), e);
+        }
         try (Checkpoint checkpoint = Checkpoints.open(model)) {
             return new LanguageModel(LlamaModel.load(checkpoint.config(), checkpoint.tensors(), device), tok);
         } catch (RuntimeException e) {
