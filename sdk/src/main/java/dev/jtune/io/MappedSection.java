@@ -85,13 +85,10 @@ final class MappedSection {
         }
     }
 
-    /** Little-endian view of {@code size <= stride} bytes at {@code offset} in the section. */
+    /** Little-endian view of {@code 0 < size <= stride} bytes at {@code offset} in the section. */
     ByteBuffer bytes(long offset, int size) {
-        if (offset < 0 || size < 0 || size > stride || offset + size > length) {
+        if (offset < 0 || size <= 0 || size > stride || offset + size > length) {
             throw new IllegalArgumentException("bad range " + offset + "+" + size + " in " + file);
-        }
-        if (size == 0) {
-            return ByteBuffer.allocate(0);
         }
         int window = (int) (offset / stride);
         int within = (int) (offset - window * stride);
