@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.jtune.model.AttentionMask;
 import dev.jtune.model.KvCache;
 import dev.jtune.model.LlamaModel;
+import dev.jtune.tokenizer.StreamingDecoder;
 import dev.jtune.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
@@ -130,18 +131,22 @@ public final class Generator {
         private final SamplingParams params;
         private final TokenListener listener;
         private final List<List<Integer>> out = new ArrayList<>();
-        private final String[] text;
+        private final StreamingDecoder[] decoders;
+        private final StringBuilder[] text;
         private final Generation.FinishReason[] reason;
 
         Sequences(List<int[]> prompts, SamplingParams params, TokenListener listener) {
             this.prompts = prompts;
             this.params = params;
             this.listener = listener;
-            this.text = new String[prompts.size()];
-            this.reason = new Generation.FinishReason[prompts.size()];
-            for (int b = 0; b < prompts.size(); b++) {
+            int n = prompts.size();
+            this.decoders = new StreamingDecoder[n];
+            this.text = new StringBuilder[n];
+            this.reason = new Generation.FinishReason[n];
+            for (int b = 0; b < n; b++) {
                 out.add(new ArrayList<>());
-                text[b] = "";
+                decoders[b] = new StreamingDecoder(tokenizer, prompts.get(b));
+                text[b] = new StringBuilder();
             }
         }
 
@@ -157,21 +162,23 @@ public final class Generator {
             out.get(b).add(token);
             if (eosIds.contains(token)) {
                 reason[b] = Generation.FinishReason.EOS;
+                emit(b, token, decoders[b].flush());
                 return;
             }
-            String full = tokenizer.decode(out.get(b).stream().mapToInt(Integer::intValue).toArray());
-            String delta = "";
-            // Hold text back while the decoded tail is an incomplete multi-byte character.
-            if (!full.endsWith("\uFFFD") && full.startsWith(text[b])) {
-                delta = full.substring(text[b].length());
-                text[b] = full;
-            }
+            emit(b, token, decoders[b].push(token));
+        }
+
+        /** Appends new text, cutting it before a stop string when one has appeared. */
+        private void emit(int b, int token, String delta) {
+            int before = text[b].length();
+            text[b].append(delta);
             for (String stop : params.stopStrings()) {
-                int at = full.indexOf(stop);
+                // a stop string may straddle the previous text and the new piece
+                int at = text[b].indexOf(stop, Math.max(0, before - stop.length() + 1));
                 if (at >= 0) {
-                    text[b] = full.substring(0, at);
+                    text[b].setLength(at);
+                    delta = at > before ? delta.substring(0, at - before) : "";
                     reason[b] = Generation.FinishReason.STOP_STRING;
-                    delta = "";
                     break;
                 }
             }
@@ -183,11 +190,12 @@ public final class Generator {
         List<Generation> results() {
             List<Generation> results = new ArrayList<>();
             for (int b = 0; b < prompts.size(); b++) {
+                if (reason[b] == null) {
+                    text[b].append(decoders[b].flush());
+                }
                 int[] ids = out.get(b).stream().mapToInt(Integer::intValue).toArray();
-                String finalText = reason[b] == Generation.FinishReason.STOP_STRING
-                        ? text[b] : tokenizer.decode(ids);
                 Generation.FinishReason r = reason[b] == null ? Generation.FinishReason.LENGTH : reason[b];
-                results.add(new Generation(prompts.get(b), ids, finalText, r));
+                results.add(new Generation(prompts.get(b), ids, text[b].toString(), r));
             }
             return results;
         }

@@ -25,6 +25,18 @@ public final class StreamingDecoder {
         this.tokenizer = tokenizer;
     }
 
+    /**
+     * A decoder that continues after {@code context} (a prompt) without emitting it: the first generated token is
+     * decoded as it reads after the context, so a SentencePiece leading space is kept rather than stripped.
+     */
+    public StreamingDecoder(Tokenizer tokenizer, int[] context) {
+        this.tokenizer = tokenizer;
+        int keep = Math.min(context.length, 1);
+        this.ids = Arrays.copyOf(Arrays.copyOfRange(context, context.length - keep, context.length), 16);
+        this.size = keep;
+        this.readOffset = keep;
+    }
+
     /** Adds one id and returns the text it completes: empty while a character is still incomplete. */
     public String push(int id) {
         if (size == ids.length) {
