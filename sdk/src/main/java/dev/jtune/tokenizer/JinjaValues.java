@@ -1,5 +1,6 @@
 package dev.jtune.tokenizer;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -87,13 +88,13 @@ final class JinjaValues {
             return x + y;
         }
         if (a instanceof List<?> x && b instanceof List<?> y) {
-            return List.copyOf(concat(x, y));
+            return concat(x, y); // may hold None items, which List.copyOf rejects
         }
         throw new IllegalArgumentException("cannot add " + typeName(a) + " and " + typeName(b));
     }
 
     private static List<Object> concat(List<?> x, List<?> y) {
-        List<Object> out = new java.util.ArrayList<>(x);
+        List<Object> out = new ArrayList<>(x);
         out.addAll(y);
         return out;
     }
