@@ -125,6 +125,8 @@ public final class JsonRecordReader<T> {
             return "unreadable JSON";
         }
         int see = gsonMessage.indexOf("\nSee ");
-        return (see >= 0 ? gsonMessage.substring(0, see) : gsonMessage).replaceFirst("^[\\w.]+Exception: ", "");
+        return (see >= 0 ? gsonMessage.substring(0, see) : gsonMessage)
+                .replaceFirst("^[\\w.]+Exception: ", "")
+                .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
     }
 }
