@@ -1,0 +1,59 @@
+package dev.jtune.data.sft;
+
+import dev.jtune.tokenizer.SpecialTokens;
+import dev.jtune.tokenizer.Tokenizer;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** A test tokenizer with one id per character (its code), BOS 1, EOS 2 and pad 0, so ids are easy to write down. */
+final class CharTokenizer implements Tokenizer {
+
+    static final int BOS = 1;
+    static final int EOS = 2;
+    static final int PAD = 0;
+
+    @Override
+    public int[] encode(String text) {
+        int[] raw = encodeRaw(text);
+        int[] ids = new int[raw.length + 1];
+        ids[0] = BOS;
+        System.arraycopy(raw, 0, ids, 1, raw.length);
+        return ids;
+    }
+
+    @Override
+    public int[] encodeRaw(String text) {
+        return text.chars().toArray();
+    }
+
+    @Override
+    public List<int[]> encodeBatch(List<String> texts) {
+        return texts.stream().map(this::encode).collect(Collectors.toList());
+    }
+
+    @Override
+    public String decode(int[] ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            if (id > EOS) {
+                sb.append((char) id);
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public int vocabSize() {
+        return 256;
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return new SpecialTokens(BOS, List.of(EOS), PAD);
+    }
+
+    @Override
+    public void close() {
+    }
+}
