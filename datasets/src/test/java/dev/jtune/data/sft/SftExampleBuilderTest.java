@@ -1,5 +1,6 @@
 package dev.jtune.data.sft;
 
+import dev.jtune.data.CharTokenizer;
 import dev.jtune.data.Conversation;
 import dev.jtune.data.PromptCompletion;
 import dev.jtune.data.Role;

@@ -1,4 +1,4 @@
-package dev.jtune.data.sft;
+package dev.jtune.data;
 
 import dev.jtune.tokenizer.SpecialTokens;
 import dev.jtune.tokenizer.Tokenizer;
@@ -7,11 +7,23 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** A test tokenizer with one id per character (its code), BOS 1, EOS 2 and pad 0, so ids are easy to write down. */
-final class CharTokenizer implements Tokenizer {
+public final class CharTokenizer implements Tokenizer {
 
-    static final int BOS = 1;
-    static final int EOS = 2;
-    static final int PAD = 0;
+    public static final int BOS = 1;
+    public static final int EOS = 2;
+    public static final int PAD = 0;
+
+    private final int vocabSize;
+
+    /** A tokenizer claiming a vocabulary of 256 ids. */
+    public CharTokenizer() {
+        this(256);
+    }
+
+    /** A tokenizer claiming a vocabulary of {@code vocabSize} ids, which decides the shard dtype. */
+    public CharTokenizer(int vocabSize) {
+        this.vocabSize = vocabSize;
+    }
 
     @Override
     public int[] encode(String text) {
@@ -45,7 +57,7 @@ final class CharTokenizer implements Tokenizer {
 
     @Override
     public int vocabSize() {
-        return 256;
+        return vocabSize;
     }
 
     @Override
