@@ -3,7 +3,8 @@ package dev.jtune.data;
 import java.nio.file.Path;
 
 /**
- * A record that cannot be read, with where it is and what is wrong. Decoders throw it without a location
+ * A record that cannot be read, with where it is and what is wrong: {@code file:line: reason}, with
+ * {@code (record $[index])} after the line for records of a JSON array. Decoders throw it without a location
  * ({@link #of}); readers add the file, line and record index ({@link #at}).
  */
 public final class MalformedRecordException extends RuntimeException {
@@ -23,7 +24,7 @@ public final class MalformedRecordException extends RuntimeException {
         this.detail = detail;
     }
 
-    /** A problem found in a record whose location the caller will add. */
+    /** A problem found in a record whose location the caller will add; {@code detail} says what is wrong in words. */
     public static MalformedRecordException of(Problem problem, String detail) {
         return new MalformedRecordException(null, 0, -1, problem, detail);
     }
@@ -72,6 +73,6 @@ public final class MalformedRecordException extends RuntimeException {
             }
             sb.append(": ");
         }
-        return sb.append(problem.label()).append(": ").append(detail).toString();
+        return sb.append(detail).toString();
     }
 }

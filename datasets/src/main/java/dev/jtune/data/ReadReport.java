@@ -3,6 +3,7 @@ package dev.jtune.data;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a reader got from one file.
@@ -23,6 +24,11 @@ public record ReadReport(Path file, long records, long skipped, Map<Problem, Lon
     /** One line for a log: the counts and why records were skipped. */
     public String summary() {
         String s = file.getFileName() + ": " + records + " records";
-        return skipped == 0 ? s : s + ", " + skipped + " skipped " + byProblem;
+        if (skipped == 0) {
+            return s;
+        }
+        String why = byProblem.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey().label() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return s + ", " + skipped + " skipped (" + why + ")";
     }
 }

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** Who speaks a turn of a conversation. */
 public enum Role {
-    SYSTEM, USER, ASSISTANT;
+    /** Instructions that frame the conversation. */
+    SYSTEM,
+    /** The person talking to the assistant. */
+    USER,
+    /** The model. */
+    ASSISTANT;
 
     /** The lower-case name chat templates use: {@code system}, {@code user} or {@code assistant}. */
     public String id() {

@@ -2,7 +2,9 @@ package dev.jtune.data.corpus;
 
 /** How token ids are stored in a shard: as unsigned 16-bit integers when the vocabulary allows, else 32-bit. */
 public enum TokenDType {
+    /** Two bytes per token, for vocabularies of up to 65,536 tokens. */
     UINT16(1, 2, 0xFFFF),
+    /** Four bytes per token. */
     UINT32(2, 4, Integer.MAX_VALUE);
 
     private final int code;

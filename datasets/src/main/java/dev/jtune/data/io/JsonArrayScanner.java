@@ -119,6 +119,6 @@ final class JsonArrayScanner {
     }
 
     private MalformedRecordException fatal(String detail) {
-        return MalformedRecordException.of(Problem.NOT_JSON, detail).at(file, line, -1);
+        return MalformedRecordException.of(Problem.NOT_JSON, "not a JSON array: " + detail).at(file, line, -1);
     }
 }

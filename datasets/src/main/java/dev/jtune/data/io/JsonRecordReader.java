@@ -92,7 +92,7 @@ public final class JsonRecordReader<T> {
             JsonElement element = parse(text);
             if (!element.isJsonObject()) {
                 throw MalformedRecordException.of(Problem.NOT_AN_OBJECT,
-                        "expected a JSON object, got " + JsonFields.typeOf(element));
+                        "not a JSON object but " + JsonFields.typeOf(element));
             }
             decoded = decoder.decode(element.getAsJsonObject());
         } catch (MalformedRecordException e) {
@@ -105,18 +105,18 @@ public final class JsonRecordReader<T> {
 
     private static JsonElement parse(String text) {
         if (text.isBlank()) {
-            throw MalformedRecordException.of(Problem.NOT_JSON, "empty element");
+            throw MalformedRecordException.of(Problem.NOT_JSON, "not JSON: empty element");
         }
         try {
             JsonReader reader = new JsonReader(new StringReader(text));
             reader.setStrictness(Strictness.STRICT);
             JsonElement element = JsonParser.parseReader(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw MalformedRecordException.of(Problem.NOT_JSON, "extra text after the JSON value");
+                throw MalformedRecordException.of(Problem.NOT_JSON, "not JSON: extra text after the JSON value");
             }
             return element;
         } catch (JsonParseException | IOException e) {
-            throw MalformedRecordException.of(Problem.NOT_JSON, shorten(e.getMessage()));
+            throw MalformedRecordException.of(Problem.NOT_JSON, "not JSON: " + shorten(e.getMessage()));
         }
     }
 

@@ -54,6 +54,9 @@ public final class SftReader {
     /** Streams every record of the file to {@code sink}, in file order. */
     public ReadReport read(Path file, Consumer<? super SftRecord> sink) throws IOException {
         if (FileKind.of(file) == FileKind.TEXT) {
+            if (format != SftFormat.AUTO && format != SftFormat.TEXT) {
+                throw new IllegalArgumentException(file + ": a text file holds documents, not " + format + " records");
+            }
             return new DocumentReader(policy, textSeparator).read(file, sink);
         }
         return new JsonRecordReader<>(new SftDecoder(format), policy).read(file, sink);

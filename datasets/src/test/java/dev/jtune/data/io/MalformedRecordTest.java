@@ -57,7 +57,7 @@ class MalformedRecordTest {
     void aMissingFieldInAnArrayNamesTheIndexAndTheLine() throws IOException {
         MalformedRecordException e = sftFailure("missing.json", "[\n  " + GOOD + ",\n  {\"instruction\": \"I\",\n"
                 + "   \"input\": \"\"}\n]");
-        assertMessage(e, Problem.MISSING_FIELD, "missing.json:3 (record $[1])", "missing field 'output'");
+        assertMessage(e, Problem.MISSING_FIELD, "missing.json:3 (record $[1]): missing field 'output'");
         assertEquals(1, e.index());
     }
 
@@ -76,7 +76,7 @@ class MalformedRecordTest {
     @Test
     void anArrayElementThatIsNotAnObject() throws IOException {
         MalformedRecordException e = sftFailure("scalar.json", "[" + GOOD + ", 7]");
-        assertMessage(e, Problem.NOT_AN_OBJECT, "scalar.json:1 (record $[1])", "got number");
+        assertMessage(e, Problem.NOT_AN_OBJECT, "scalar.json:1 (record $[1]): not a JSON object but number");
     }
 
     @Test
@@ -111,7 +111,7 @@ class MalformedRecordTest {
         assertMessage(e, Problem.NOT_JSON, "cut.json:3", "end of file inside the JSON array", "$[1]");
         Path notArray = Files.writeString(dir.resolve("object.json"), GOOD);
         assertMessage(assertThrows(MalformedRecordException.class, () -> new SftReader().readAll(notArray)),
-                Problem.NOT_JSON, "object.json:1", "expected a JSON array");
+                Problem.NOT_JSON, "object.json:1: not a JSON array: expected a JSON array starting with '['");
     }
 
     @Test
@@ -128,7 +128,7 @@ class MalformedRecordTest {
         assertEquals(4, report.skipped());
         assertEquals(Map.of(Problem.INVALID, 2L, Problem.WRONG_TYPE, 1L, Problem.MISSING_FIELD, 1L),
                 report.byProblem());
-        assertTrue(report.examples().get(0).startsWith(file + ":1: invalid: 'chosen' and 'rejected' share no prompt"),
+        assertTrue(report.examples().get(0).startsWith(file + ":1: 'chosen' and 'rejected' share no prompt"),
                 report.examples().get(0));
         assertTrue(report.examples().get(3).contains("pref.jsonl:4"), report.examples().get(3));
     }
