@@ -2,7 +2,6 @@ package dev.jtune.data.corpus;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,11 +68,11 @@ public record PreparedCorpus(TokenDType dtype, int vocabSize, int separatorId, l
             if (corpus == null) {
                 throw new IOException(manifest + ": empty manifest");
             }
-            return new PreparedCorpus(corpus.dtype, corpus.vocabSize, corpus.separatorId, corpus.seed,
-                    corpus.validationFraction, corpus.train, corpus.validation);
+            return corpus;
         } catch (NoSuchFileException e) {
             throw new IOException(corpusDir + ": no " + MANIFEST + ", so no finished corpus here", e);
-        } catch (JsonParseException | NullPointerException e) {
+        } catch (RuntimeException e) {
+            // Gson's own parse errors, and the record constructor's checks, which Gson wraps
             throw new IOException(manifest + ": not a corpus manifest: " + e.getMessage(), e);
         }
     }
