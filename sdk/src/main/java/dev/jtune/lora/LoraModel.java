@@ -181,7 +181,7 @@ public final class LoraModel implements AutoCloseable {
         training = on;
     }
 
-    boolean isTraining() {
+    public boolean isTraining() {
         return training;
     }
 

@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.jtune.io.DType;
+import dev.jtune.io.Directories;
 import dev.jtune.io.SafetensorsFile;
 import dev.jtune.io.SafetensorsWriter;
 import dev.jtune.io.TensorData;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,15 +61,13 @@ public final class PeftAdapters {
         config.put("alpha_pattern", Map.of());
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(config);
 
-        Path parent = dir.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".tmp");
+        Path tmp = Directories.temporarySibling(dir);
         try {
             SafetensorsWriter.write(tmp.resolve(WEIGHTS_FILE), TensorData.of(lora.parameters(name)), DType.F32);
             Files.writeString(tmp.resolve(CONFIG_FILE), json, StandardCharsets.UTF_8);
-            replaceDirectory(tmp, dir);
+            Directories.publish(tmp, dir);
         } finally {
-            deleteRecursively(tmp);
+            Directories.deleteTree(tmp);
         }
     }
 
@@ -189,30 +187,5 @@ public final class PeftAdapters {
                     + LoraModel.PEFT_PREFIX + " (not a PEFT causal-LM adapter)");
         }
         return key.substring(LoraModel.PEFT_PREFIX.length(), key.length() - suffix.length());
-    }
-
-    /** Moves {@code fresh} to {@code target}; an existing target is moved aside first and removed after. */
-    static void replaceDirectory(Path fresh, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old");
-            deleteRecursively(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) {
-            deleteRecursively(old);
-        }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

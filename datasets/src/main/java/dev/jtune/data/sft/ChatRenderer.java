@@ -15,4 +15,12 @@ public interface ChatRenderer {
 
     /** The rendered conversation, in order. */
     List<Segment> render(Conversation conversation);
+
+    /**
+     * Whether each trained segment already ends with the template's end-of-turn marker; when not (alpaca), the
+     * example builder appends the tokenizer's EOS id after it so the model learns to stop.
+     */
+    default boolean endsTurns() {
+        return true;
+    }
 }

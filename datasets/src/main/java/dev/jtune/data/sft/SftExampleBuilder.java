@@ -17,7 +17,8 @@ import java.util.Objects;
  * Tokenizes SFT records into {@link SftExample}s with the prompt masked out of the labels.
  * <ul>
  *   <li>a {@link Conversation} is rendered by the {@link ChatRenderer} and each segment tokenized without special
- *       tokens; only trained segments (assistant content and its end-of-turn token) get labels;</li>
+ *       tokens; BOS is put first when the rendered text lacks it, EOS after each reply when the template has no
+ *       end-of-turn marker; only trained segments (assistant content and its end of turn) get labels;</li>
  *   <li>a {@link PromptCompletion} is the prompt encoded as the tokenizer does by default (BOS where it adds one),
  *       then the completion without special tokens, then EOS; the completion and EOS get labels;</li>
  *   <li>a {@link TextDocument} is encoded by default then EOS, all of it labelled.</li>
@@ -50,8 +51,18 @@ public final class SftExampleBuilder {
             if (renderer == null) {
                 throw new IllegalStateException("a conversation needs a ChatRenderer, and none was given");
             }
+            int bos = tokenizer.specialTokens().bos();
+            boolean first = true;
             for (Segment s : renderer.render(c)) {
-                ids.add(tokenizer.encodeRaw(s.text()), s.trained());
+                int[] tokens = tokenizer.encodeRaw(s.text());
+                if (first && bos >= 0 && (tokens.length == 0 || tokens[0] != bos)) {
+                    ids.add(new int[] {bos}, false); // the template's text did not begin with BOS
+                }
+                first = false;
+                ids.add(tokens, s.trained());
+                if (s.trained() && !renderer.endsTurns()) {
+                    ids.add(new int[] {eos()}, true);
+                }
             }
         } else if (record instanceof PromptCompletion pc) {
             ids.add(tokenizer.encode(pc.prompt()), false);
