@@ -70,22 +70,34 @@ public final class AdamW implements AutoCloseable {
         double b2 = config.beta2();
         double bc1 = 1 - Math.pow(b1, steps);
         double sqrtBc2 = Math.sqrt(1 - Math.pow(b2, steps));
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray p = e.getValue();
-            NDArray m = expAvg.get(e.getKey());
-            NDArray v = expAvgSq.get(e.getKey());
-            try (NDManager scratch = manager.newSubManager()) {
-                NDArray g = p.getGradient();
-                g.attach(scratch);
-                m.tempAttach(scratch);
-                v.tempAttach(scratch);
-                m.muli((float) b1).addi(g.mul((float) (1 - b1)));
-                v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-                if (config.weightDecay() > 0 && (config.decayOneDim() || p.getShape().dimension() > 1)) {
-                    p.muli((float) (1 - lr * config.weightDecay()));
+        // The scalars are made once per step, not once per op and parameter: each float argument to an op would
+        // otherwise be a new native array and a direct buffer left for the garbage collector.
+        try (NDManager stepScope = manager.newSubManager()) {
+            NDArray beta1 = stepScope.create((float) b1);
+            NDArray oneMinusBeta1 = stepScope.create((float) (1 - b1));
+            NDArray beta2 = stepScope.create((float) b2);
+            NDArray oneMinusBeta2 = stepScope.create((float) (1 - b2));
+            NDArray decay = stepScope.create((float) (1 - lr * config.weightDecay()));
+            NDArray stepSize = stepScope.create((float) (lr / bc1));
+            NDArray biasCorrection2 = stepScope.create((float) sqrtBc2);
+            NDArray eps = stepScope.create((float) config.eps());
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray p = e.getValue();
+                NDArray m = expAvg.get(e.getKey());
+                NDArray v = expAvgSq.get(e.getKey());
+                try (NDManager scratch = stepScope.newSubManager()) {
+                    NDArray g = p.getGradient();
+                    g.attach(scratch);
+                    m.tempAttach(scratch);
+                    v.tempAttach(scratch);
+                    m.muli(beta1).addi(g.mul(oneMinusBeta1));
+                    v.muli(beta2).addi(g.square().muli(oneMinusBeta2));
+                    if (config.weightDecay() > 0 && (config.decayOneDim() || p.getShape().dimension() > 1)) {
+                        p.muli(decay);
+                    }
+                    NDArray denom = v.sqrt().divi(biasCorrection2).addi(eps);
+                    p.subi(m.mul(stepSize).divi(denom));
                 }
-                NDArray denom = v.sqrt().divi((float) sqrtBc2).addi((float) config.eps());
-                p.subi(m.mul((float) (lr / bc1)).divi(denom));
             }
         }
     }

@@ -21,8 +21,9 @@ public final class Gradients {
     /** Multiplies every gradient by {@code factor}. */
     public static void scale(Collection<NDArray> params, double factor) {
         try (NDManager scratch = scratch(params)) {
+            NDArray f = scratch.create((float) factor);
             for (NDArray p : params) {
-                gradient(p, scratch).muli((float) factor);
+                gradient(p, scratch).muli(f);
             }
         }
     }
@@ -30,8 +31,9 @@ public final class Gradients {
     /** Sets every gradient to zero (also where it holds NaN or infinity); gradients accumulate otherwise. */
     public static void zero(Collection<NDArray> params) {
         try (NDManager scratch = scratch(params)) {
+            NDArray zero = scratch.create(0f);
             for (NDArray p : params) {
-                gradient(p, scratch).set(ALL, 0f);
+                gradient(p, scratch).set(ALL, zero);
             }
         }
     }
@@ -64,8 +66,8 @@ public final class Gradients {
     }
 
     /**
-     * A manager for one pass over the gradients: handles and temporaries (even the scalar that {@code set} makes)
-     * land there instead of in the parameters' long-lived manager, and go when it closes.
+     * A manager for one pass over the gradients: handles and temporaries land there instead of in the parameters'
+     * long-lived manager, and go when it closes.
      */
     private static NDManager scratch(Collection<NDArray> params) {
         NDArray first = params.iterator().next();
