@@ -1,0 +1,29 @@
+package dev.jtune.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The resident memory of this process, which counts native (libtorch) memory that the Java heap figures miss. */
+public final class ProcessMemory {
+
+    private static final Path STATUS = Path.of("/proc/self/status");
+
+    private ProcessMemory() {
+    }
+
+    /** Resident set size in MiB from {@code /proc/self/status} (VmRSS), or null where there is no such file. */
+    public static Double rssMb() {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    String kb = line.substring("VmRSS:".length()).replace("kB", "").trim();
+                    return Long.parseLong(kb) / 1024.0;
+                }
+            }
+            return null;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+}
