@@ -18,6 +18,8 @@ public final class Main {
     static {
         add("generate", GenerateCommand::run, "generate text from a prompt (--json for token ids)");
         add("chat", ChatCommand::run, "talk with a model through its chat template");
+        add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
+        add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
     }
 
     private Main() {
