@@ -20,6 +20,7 @@ public final class Main {
         add("chat", ChatCommand::run, "talk with a model through its chat template");
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
+        add("bench", BenchCommand::run, "time a training step (tiny|small, fwd|full|lora) against the PyTorch peer");
     }
 
     private Main() {

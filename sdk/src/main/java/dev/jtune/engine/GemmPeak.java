@@ -15,10 +15,13 @@ public final class GemmPeak {
     private GemmPeak() {
     }
 
-    /** FLOP/s of repeated 1024 x 1024 x 1024 fp32 matMuls (best of a few rounds); measured once per process. */
+    /**
+     * FLOP/s of repeated 2048 x 2048 x 2048 fp32 matMuls (best of three rounds, as the PyTorch peer in
+     * ../shared/bench measures its own); measured once per process.
+     */
     public static double flopsPerSecond() {
         if (cached == 0) {
-            cached = measure(1024, 5);
+            cached = measure(2048, 3);
         }
         return cached;
     }
@@ -30,7 +33,7 @@ public final class GemmPeak {
             double best = 0;
             for (int r = 0; r < rounds; r++) {
                 try (NDManager s = m.newSubManager()) {
-                    int reps = 4;
+                    int reps = 5;
                     long t0 = System.nanoTime();
                     NDArray c = null;
                     for (int i = 0; i < reps; i++) {

@@ -14,10 +14,19 @@ public final class ProcessMemory {
 
     /** Resident set size in MiB from {@code /proc/self/status} (VmRSS), or null where there is no such file. */
     public static Double rssMb() {
+        return statusMb("VmRSS:");
+    }
+
+    /** The peak resident set size so far in MiB (VmHWM), or null where there is no such file. */
+    public static Double peakRssMb() {
+        return statusMb("VmHWM:");
+    }
+
+    private static Double statusMb(String field) {
         try {
             for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("VmRSS:")) {
-                    String kb = line.substring("VmRSS:".length()).replace("kB", "").trim();
+                if (line.startsWith(field)) {
+                    String kb = line.substring(field.length()).replace("kB", "").trim();
                     return Long.parseLong(kb) / 1024.0;
                 }
             }
