@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.jtune.engine.Engines;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +23,9 @@ final class Toy {
     private Toy() {
     }
 
-    /** The PyTorch engine, offline (the engine package's start-up helper is not on this branch yet). */
+    /** The PyTorch engine, offline. */
     static Engine engine() {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        return Engine.getEngine("PyTorch");
+        return Engines.pytorch();
     }
 
     /** Trainable parameters "lin.weight" (IN, OUT) and "lin.bias" (OUT), filled from {@code seed}. */
