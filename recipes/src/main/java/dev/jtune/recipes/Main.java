@@ -18,8 +18,10 @@ public final class Main {
     static {
         add("generate", GenerateCommand::run, "generate text from a prompt (--json for token ids)");
         add("chat", ChatCommand::run, "talk with a model through its chat template");
+        add("tokenizer", TokenizerCommand::run, "train a byte-level BPE tokenizer on text");
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
+        add("merge", MergeCommand::run, "fold a LoRA adapter into its base: a standalone HF checkpoint");
         add("bench", BenchCommand::run, "time a training step (tiny|small, fwd|full|lora) against the PyTorch peer");
     }
 

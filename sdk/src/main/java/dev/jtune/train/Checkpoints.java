@@ -2,13 +2,13 @@ package dev.jtune.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.jtune.io.Directories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -96,23 +96,15 @@ public final class Checkpoints {
         Path tmp = dir.resolve("." + name + ".tmp");
         try {
             Files.createDirectories(dir);
-            deleteTree(tmp);
+            Directories.deleteTree(tmp);
             Files.createDirectory(tmp);
             writer.write(tmp.resolve(TRAINABLE), params);
             writer.write(tmp.resolve(OPTIMIZER), optimizer.state());
             Files.writeString(tmp.resolve(STATE), state.toJson(), StandardCharsets.UTF_8);
-            if (Files.exists(target)) {
-                Path old = dir.resolve("." + name + ".old");
-                deleteTree(old);
-                Files.move(target, old);
-                moveAtomically(tmp, target);
-                deleteTree(old);
-            } else {
-                moveAtomically(tmp, target);
-            }
+            Directories.publish(tmp, target);
         } catch (IOException | RuntimeException e) {
             try {
-                deleteTree(tmp);
+                Directories.deleteTree(tmp);
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -170,31 +162,16 @@ public final class Checkpoints {
         List<Path> all = new ArrayList<>(complete());
         for (int i = 0; i < all.size() - keep; i++) {
             LOG.debug("removing old checkpoint {}", all.get(i));
-            deleteTree(all.get(i));
+            // renamed out of the step-N namespace first, so a crash mid-delete leaves no partial step-N
+            Path doomed = dir.resolve("." + all.get(i).getFileName() + ".old");
+            Directories.deleteTree(doomed);
+            Files.move(all.get(i), doomed, StandardCopyOption.ATOMIC_MOVE);
+            Directories.deleteTree(doomed);
         }
     }
 
     private static long stepOf(Path p) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
