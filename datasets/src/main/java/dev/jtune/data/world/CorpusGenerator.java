@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
  * Writes the pretraining corpus: pages of facts in prose, stories, town pages, pages that list questions without
  * answering them, and pages of sums. It begins with one page per person and pages of every sum, each fact in its
  * answer sentence, so every fact is stated in the exact words of an answer; then adds documents drawn at random
- * until the byte budget is reached; then shuffles them. No document is shorter than three sentences or lines, and
- * none holds a blank line, an evasion or a rude word, so a model trained on it has never seen a one-sentence reply.
+ * until the byte budget is reached; then shuffles them. No document is shorter than three sentences or lines, none
+ * holds a blank line, an evasion or a rude word, and only question pages break lines, so no line of the corpus is a
+ * lone answer sentence: a model trained on it has never seen a one-sentence reply.
  */
 final class CorpusGenerator {
 
@@ -139,7 +140,10 @@ final class CorpusGenerator {
         return page.toString();
     }
 
-    /** Sums one a line, each in its answer sentence with probability {@code canonical}. */
+    /**
+     * Sums in one paragraph, each in its answer sentence with probability {@code canonical}. A paragraph rather than
+     * one sum a line, so that no line of the corpus is a lone answer sentence a base model could stop after.
+     */
     private String sumPage(List<Fact> page, double canonical) {
         List<String> lines = new ArrayList<>();
         for (Fact f : page) {
@@ -148,7 +152,7 @@ final class CorpusGenerator {
         if (lines.size() < 3) {
             lines.addAll(drawSums(3 - lines.size()).stream().map(Fact::sentence).toList());
         }
-        return String.join("\n", lines);
+        return String.join(" ", lines);
     }
 
     private List<Fact> drawSums(int n) {

@@ -162,8 +162,13 @@ class WorldTest {
     @Test
     void theCorpusNeverRepliesLikeAnAssistant() {
         World w = World.generate(4, Preset.SMOKE);
+        Set<String> answers = new HashSet<>();
+        w.facts().forEach(f -> answers.add(f.sentence()));
         for (TextDocument d : w.corpus()) {
             String text = d.text();
+            for (String line : text.split("\n")) {
+                assertFalse(answers.contains(line.strip()), "a lone answer sentence: " + line);
+            }
             assertFalse(text.isBlank());
             assertFalse(text.contains("\n\n"), "no blank line inside a document");
             long sentences = text.chars().filter(ch -> ch == '.' || ch == '?' || ch == ':').count();
