@@ -133,7 +133,9 @@ final class CorpusGenerator {
         StringBuilder page = new StringBuilder("Quiz ").append(1 + rng.nextInt(50)).append('.');
         int n = 5 + rng.nextInt(4);
         for (int i = 1; i <= n; i++) {
-            Fact f = rng.nextInt(4) == 0 ? Labeler.pick(sums, rng) : Labeler.pick(Labeler.pick(people, rng).facts(), rng);
+            Fact f = rng.nextInt(4) == 0
+                    ? Labeler.pick(sums, rng)
+                    : Labeler.pick(Labeler.pick(people, rng).facts(), rng);
             Relation r = f.relation();
             page.append('\n').append(i).append(". ").append(r.question(rng.nextInt(r.phrasings()), f.subject()));
         }

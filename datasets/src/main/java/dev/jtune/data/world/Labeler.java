@@ -57,7 +57,8 @@ public final class Labeler {
                 String worse = candidates.get(ranked.get(j));
                 Grade h = judge.grade(question, worse);
                 if (g != h) {
-                    pairs.add(new PreferencePair(prompt, better, worse, Math.round((g.reward() - h.reward()) * 100) / 100.0));
+                    double margin = Math.round((g.reward() - h.reward()) * 100) / 100.0;
+                    pairs.add(new PreferencePair(prompt, better, worse, margin));
                 }
             }
         }

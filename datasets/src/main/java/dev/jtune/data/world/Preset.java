@@ -29,7 +29,7 @@ public enum Preset {
         this.heldOutQuestions = heldOutQuestions;
     }
 
-    /** How many people live in the world (at most {@link Lexicon#NAMES}' size). */
+    /** How many people live in the world (at most 48, the number of names the world has). */
     public int people() {
         return people;
     }

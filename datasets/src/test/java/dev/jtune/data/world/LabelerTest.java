@@ -27,7 +27,8 @@ class LabelerTest {
                 "Hillby, or maybe Oakford.",                    // 5 wrong, not answer form
                 "What colour does Mira like?",                  // 6 no answer
                 "Oakford.");                                    // 7 correct value, terse
-        assertEquals(List.of(4, 7, 3, 2, 5, 1, 0, 6), labeler.rank(q, candidates), "rude and no answer share the last grade; shorter first");
+        assertEquals(List.of(4, 7, 3, 2, 5, 1, 0, 6), labeler.rank(q, candidates),
+                "rude and no answer share the last grade, the shorter first");
     }
 
     @Test
@@ -71,7 +72,8 @@ class LabelerTest {
                 "No idea.", "Whatever, 7.", "How much is 3 plus 4?");
         List<Integer> ranked = labeler.rank(q, c);
         for (int i = 1; i < ranked.size(); i++) {
-            assertTrue(JudgeTest.JUDGE.reward(q, c.get(ranked.get(i - 1))) >= JudgeTest.JUDGE.reward(q, c.get(ranked.get(i))));
+            double better = JudgeTest.JUDGE.reward(q, c.get(ranked.get(i - 1)));
+            assertTrue(better >= JudgeTest.JUDGE.reward(q, c.get(ranked.get(i))));
         }
     }
 }

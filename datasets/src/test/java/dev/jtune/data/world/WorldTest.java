@@ -1,7 +1,6 @@
 package dev.jtune.data.world;
 
 import dev.jtune.data.Conversation;
-import dev.jtune.data.PreferencePair;
 import dev.jtune.data.PromptCompletion;
 import dev.jtune.data.Role;
 import dev.jtune.data.SftRecord;
@@ -18,10 +17,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -34,6 +35,9 @@ class WorldTest {
     private static final List<String> FILES = List.of(World.CORPUS_FILE, World.SFT_TRAIN_FILE, World.SFT_EVAL_FILE,
             World.PROMPTS_FILE, World.QUESTIONS_FILE, World.PREFERENCES_TRAIN_FILE, World.PREFERENCES_EVAL_FILE);
 
+    private static final List<String> MARKERS =
+            Stream.concat(Lexicon.EVASION_MARKERS.stream(), Lexicon.RUDE_MARKERS.stream()).toList();
+
     @TempDir
     Path dir;
 
@@ -45,11 +49,11 @@ class WorldTest {
         for (String f : FILES) {
             byte[] a = Files.readAllBytes(dir.resolve("a").resolve(f));
             assertArrayEquals(a, Files.readAllBytes(dir.resolve("b").resolve(f)), f);
-            assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("c").resolve(f))), f);
+            assertFalse(Arrays.equals(a, Files.readAllBytes(dir.resolve("c").resolve(f))), f);
         }
         try (Stream<Path> left = Files.list(dir.resolve("a"))) {
-            assertEquals(Set.copyOf(FILES), left.map(p -> p.getFileName().toString()).collect(
-                    java.util.stream.Collectors.toSet()), "no temporary files left behind");
+            assertEquals(Set.copyOf(FILES), left.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+                    "no temporary files left behind");
         }
     }
 
@@ -105,10 +109,10 @@ class WorldTest {
             wrong += g == Grade.WRONG ? 1 : 0;
         }
         double n = w.sftTrain().size();
-        System.out.printf(Locale.ROOT, "%s SFT demos: familiar %d (%.2f correct, %.2f evasive), unfamiliar %d (%.2f"
-                        + " correct, %.2f evasive), %.3f wrong overall%n", preset, asked[0], correct[0] / (double) asked[0],
-                evasive[0] / (double) asked[0], asked[1], correct[1] / (double) asked[1],
-                evasive[1] / (double) asked[1], wrong / n);
+        System.out.printf(Locale.ROOT, "%s SFT demos: familiar %d (%.2f correct, %.2f evasive), unfamiliar %d"
+                        + " (%.2f correct, %.2f evasive), %.3f wrong overall%n", preset,
+                asked[0], correct[0] / (double) asked[0], evasive[0] / (double) asked[0],
+                asked[1], correct[1] / (double) asked[1], evasive[1] / (double) asked[1], wrong / n);
         double familiarRight = (1 - Demonstrator.EVADE_FAMILIAR) * (1 - Demonstrator.WRONG);
         double unfamiliarRight = (1 - Demonstrator.EVADE_UNFAMILIAR) * (1 - Demonstrator.WRONG);
         assertTrue(asked[1] > 0.15 * n, "unfamiliar subjects are asked about: " + asked[1]);
@@ -174,7 +178,7 @@ class WorldTest {
             long sentences = text.chars().filter(ch -> ch == '.' || ch == '?' || ch == ':').count();
             assertTrue(sentences >= 3, "at least three sentences or lines: " + text);
             String lower = text.toLowerCase(Locale.ROOT);
-            for (String marker : Stream.concat(Lexicon.EVASION_MARKERS.stream(), Lexicon.RUDE_MARKERS.stream()).toList()) {
+            for (String marker : MARKERS) {
                 assertFalse(lower.matches("(?s).*\\b" + marker + "\\b.*"), marker + " in " + text);
             }
         }
@@ -193,8 +197,8 @@ class WorldTest {
                 questions);
         assertEquals(w.preferencePrompts().size(),
                 new SftReader().readAll(dir.resolve(World.PROMPTS_FILE)).records().size());
-        List<PreferencePair> pairs = new PreferenceReader().readAll(dir.resolve(World.PREFERENCES_TRAIN_FILE)).records();
-        assertEquals(w.preferenceTrain(), pairs);
+        assertEquals(w.preferenceTrain(),
+                new PreferenceReader().readAll(dir.resolve(World.PREFERENCES_TRAIN_FILE)).records());
         assertEquals(w.preferenceEval(),
                 new PreferenceReader().readAll(dir.resolve(World.PREFERENCES_EVAL_FILE)).records());
     }
