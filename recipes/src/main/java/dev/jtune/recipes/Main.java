@@ -22,6 +22,7 @@ public final class Main {
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
         add("merge", MergeCommand::run, "fold a LoRA adapter into its base: a standalone HF checkpoint");
+        add("pipeline", PipelineCommand::run, "the whole pipeline on the bundled data, with a report");
         add("bench", BenchCommand::run, "time a training step (tiny|small, fwd|full|lora) against the PyTorch peer");
     }
 

@@ -27,7 +27,6 @@ import dev.jtune.tokenizer.BpeTrainer;
 import dev.jtune.tokenizer.BpeTrainerConfig;
 import dev.jtune.tokenizer.HfTokenizer;
 import dev.jtune.tokenizer.SpecialTokens;
-import dev.jtune.tokenizer.Tokenizer;
 import dev.jtune.train.HeldOut;
 import dev.jtune.train.Loss;
 import dev.jtune.train.Objective;
@@ -90,15 +89,22 @@ public final class PretrainRecipe {
 
         // set up: tokenizer, corpus, model
         Path tokenizerDir = tokenizer(s, inputs, out.resolve("tokenizer"));
-        try (Tokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
+        try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerDir)) {
             Path corpusDir = out.resolve("corpus");
             PreparedCorpus corpus = Files.isRegularFile(corpusDir.resolve(PreparedCorpus.MANIFEST))
                     ? PreparedCorpus.read(corpusDir)
                     : new CorpusPreparer(tokenizer, CorpusOptions.of(s.number("eval-fraction", 0.05), seed))
                             .prepare(inputs, corpusDir);
             SpecialTokens special = tokenizer.specialTokens();
+            List<Integer> eos = new ArrayList<>(special.eos());
+            // a chat turn ends with <|eot_id|>: generation stops there too, as Llama-3-Instruct configs say
+            tokenizer.tokenId("<|eot_id|>").ifPresent(id -> {
+                if (!eos.contains(id)) {
+                    eos.add(id);
+                }
+            });
             LlamaConfig config = ModelSizes.of(s.string("size", "micro"), tokenizer.vocabSize(), seqLen,
-                    special.bos(), special.eos(), special.pad());
+                    special.bos(), eos, special.pad());
             LOG.info("pretraining {} parameters ({} layers, width {}) on {} training tokens", config
                     .nonEmbeddingParameters() + (long) config.vocabSize() * config.hiddenSize(), config.numLayers(),
                     config.hiddenSize(), corpus.split(CorpusPreparer.TRAIN).tokens());

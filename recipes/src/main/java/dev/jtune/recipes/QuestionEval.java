@@ -1,0 +1,86 @@
+package dev.jtune.recipes;
+
+import dev.jtune.data.world.Judge;
+import dev.jtune.data.world.Question;
+import dev.jtune.generate.Generation;
+import dev.jtune.generate.Generator;
+import dev.jtune.generate.SamplingParams;
+import dev.jtune.tokenizer.ChatTemplate;
+import dev.jtune.tokenizer.Message;
+import dev.jtune.tokenizer.Tokenizer;
+import dev.jtune.train.Progress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asks a model the held-out questions through its chat template and grades the replies with the world's judge:
+ * the share in assistant form, the share correct, the mean reward, and a few samples for the report.
+ */
+final class QuestionEval {
+
+    /** One stage's figures on the held-out questions. */
+    record Result(double answerRate, double answerFormRate, double accuracy, double meanReward,
+                  List<Map<String, String>> samples) {
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("answer_rate", answerRate);
+            m.put("answer_form_rate", answerFormRate);
+            m.put("accuracy", accuracy);
+            m.put("mean_reward", meanReward);
+            return m;
+        }
+    }
+
+    private QuestionEval() {
+    }
+
+    /** The prompt ids of a question: a user turn and the assistant header, as SFT trained it. */
+    static int[] promptIds(Tokenizer tokenizer, ChatTemplate template, String question) {
+        String text = template.render(List.of(new Message("user", question)), true);
+        int[] ids = tokenizer.encodeRaw(text);
+        int bos = tokenizer.specialTokens().bos();
+        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bos;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
+    /** Greedy replies of at most {@code maxNewTokens} to every question, graded. */
+    static Result run(String stage, Generator generator, Tokenizer tokenizer, ChatTemplate template, Judge judge,
+                      List<Question> questions, int maxNewTokens) {
+        int batch = 32;
+        int answer = 0;
+        int form = 0;
+        int correct = 0;
+        double reward = 0;
+        List<Map<String, String>> samples = new ArrayList<>();
+        Progress progress = new Progress("eval " + stage, questions.size(), 0);
+        for (int from = 0; from < questions.size(); from += batch) {
+            List<Question> chunk = questions.subList(from, Math.min(questions.size(), from + batch));
+            List<int[]> prompts = chunk.stream().map(q -> promptIds(tokenizer, template, q.prompt())).toList();
+            List<Generation> replies = generator.generateIds(prompts, SamplingParams.greedy(maxNewTokens), null);
+            for (int i = 0; i < chunk.size(); i++) {
+                String q = chunk.get(i).prompt();
+                String reply = replies.get(i).text().strip();
+                answer += judge.isAssistantForm(q, reply) ? 1 : 0;
+                form += judge.isAnswerForm(q, reply) ? 1 : 0;
+                correct += judge.isCorrect(q, reply) ? 1 : 0;
+                reward += judge.reward(q, reply);
+                if (samples.size() < 6) {
+                    samples.add(Map.of("question", q, "reply", reply, "truth", chunk.get(i).answer()));
+                }
+            }
+            progress.update(Math.min(questions.size(), from + batch), "", false);
+        }
+        progress.finish();
+        int n = questions.size();
+        return new Result((double) answer / n, (double) form / n, (double) correct / n, reward / n, samples);
+    }
+}
