@@ -6,7 +6,6 @@ import dev.jtune.generate.LanguageModel;
 import dev.jtune.generate.SamplingParams;
 import dev.jtune.tokenizer.ChatTemplate;
 import dev.jtune.tokenizer.Message;
-import dev.jtune.tokenizer.Tokenizer;
 import org.apache.commons.cli.Options;
 
 import java.io.BufferedReader;
@@ -29,18 +28,10 @@ final class ChatCommand {
     }
 
     static Options options() {
-        Options o = ModelOptions.add(new Options());
+        Options o = GenerateCommand.samplingOptions(ModelOptions.add(new Options()));
         o.addOption(Cli.opt("template", "NAME", "built-in template when the model has none: llama3, chatml, "
                 + "alpaca (default alpaca)"));
         o.addOption(Cli.opt("system", "TEXT", "a system message to start the conversation with"));
-        o.addOption(Cli.opt("max-new-tokens", "N", "reply length limit (default 256)"));
-        o.addOption(Cli.opt("temperature", "T", "0 is greedy (default: generation_config.json, else 0.8)"));
-        o.addOption(Cli.opt("top-k", "K", "sample among the K most likely tokens; 0 = all"));
-        o.addOption(Cli.opt("top-p", "P", "nucleus sampling mass, in (0, 1]"));
-        o.addOption(Cli.opt("repetition-penalty", "X", "above 1 discourages repeats (default 1)"));
-        o.addOption(Cli.opt("seed", "S", "random seed for sampling (default 0)"));
-        o.addOption(Cli.opt("stop", "TEXT", "also end a reply at TEXT (repeatable)"));
-        o.addOption(Cli.opt("no-cache", null, "recompute every position at each step (no KV cache)"));
         return o;
     }
 
@@ -76,26 +67,13 @@ final class ChatCommand {
                     continue;
                 }
                 history.add(new Message("user", line));
-                int[] prompt = promptIds(lm.tokenizer(), template.render(history, true));
+                int[] prompt = template.promptIds(lm.tokenizer(), history);
                 Generation reply = lm.generator().generateIds(List.of(prompt), params,
                         (seq, token, delta) -> out.print(delta)).get(0);
                 out.println();
                 history.add(new Message("assistant", reply.text().strip()));
             }
         }
-    }
-
-    /** The rendered conversation as ids; BOS is added only where the template text did not already hold it. */
-    private static int[] promptIds(Tokenizer tokenizer, String rendered) {
-        int[] ids = tokenizer.encodeRaw(rendered);
-        int bos = tokenizer.specialTokens().bos();
-        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
-            return ids;
-        }
-        int[] withBos = new int[ids.length + 1];
-        withBos[0] = bos;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
     }
 
     private static ChatTemplate template(Cli cli, Path modelPath) throws IOException {

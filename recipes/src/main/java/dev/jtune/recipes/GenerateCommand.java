@@ -23,8 +23,14 @@ final class GenerateCommand {
     }
 
     static Options options() {
-        Options o = ModelOptions.add(new Options());
+        Options o = samplingOptions(ModelOptions.add(new Options()));
         o.addOption(Cli.opt("prompt", "TEXT", "text to continue (required; may be empty)"));
+        o.addOption(Cli.opt("json", null, "print {\"prompt_token_ids\", \"generated_token_ids\", \"text\"}"));
+        return o;
+    }
+
+    /** The sampling flags {@code generate} and {@code chat} share. */
+    static Options samplingOptions(Options o) {
         o.addOption(Cli.opt("max-new-tokens", "N", "tokens to generate at most (default: the model's "
                 + "generation_config.json, else 256)"));
         o.addOption(Cli.opt("temperature", "T", "0 is greedy (default: generation_config.json, else 0.8)"));
@@ -34,7 +40,6 @@ final class GenerateCommand {
         o.addOption(Cli.opt("seed", "S", "random seed for sampling (default 0)"));
         o.addOption(Cli.opt("stop", "TEXT", "stop when the output contains TEXT (repeatable)"));
         o.addOption(Cli.opt("no-cache", null, "recompute every position at each step (no KV cache)"));
-        o.addOption(Cli.opt("json", null, "print {\"prompt_token_ids\", \"generated_token_ids\", \"text\"}"));
         return o;
     }
 

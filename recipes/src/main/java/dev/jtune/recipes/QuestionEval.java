@@ -38,20 +38,6 @@ final class QuestionEval {
     private QuestionEval() {
     }
 
-    /** The prompt ids of a question: a user turn and the assistant header, as SFT trained it. */
-    static int[] promptIds(Tokenizer tokenizer, ChatTemplate template, String question) {
-        String text = template.render(List.of(new Message("user", question)), true);
-        int[] ids = tokenizer.encodeRaw(text);
-        int bos = tokenizer.specialTokens().bos();
-        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
-            return ids;
-        }
-        int[] withBos = new int[ids.length + 1];
-        withBos[0] = bos;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
-    }
-
     /** Greedy replies of at most {@code maxNewTokens} to every question, graded. */
     static Result run(String stage, Generator generator, Tokenizer tokenizer, ChatTemplate template, Judge judge,
                       List<Question> questions, int maxNewTokens) {
@@ -64,7 +50,8 @@ final class QuestionEval {
         Progress progress = new Progress("eval " + stage, questions.size(), 0);
         for (int from = 0; from < questions.size(); from += batch) {
             List<Question> chunk = questions.subList(from, Math.min(questions.size(), from + batch));
-            List<int[]> prompts = chunk.stream().map(q -> promptIds(tokenizer, template, q.prompt())).toList();
+            List<int[]> prompts = chunk.stream()
+                    .map(q -> template.promptIds(tokenizer, List.of(new Message("user", q.prompt())))).toList();
             List<Generation> replies = generator.generateIds(prompts, SamplingParams.greedy(maxNewTokens), null);
             for (int i = 0; i < chunk.size(); i++) {
                 String q = chunk.get(i).prompt();

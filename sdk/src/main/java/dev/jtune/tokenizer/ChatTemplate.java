@@ -25,6 +25,22 @@ public interface ChatTemplate {
      */
     List<ChatSegment> renderSegments(List<Message> messages, boolean addGenerationPrompt);
 
+    /**
+     * The ids a model continues to reply to {@code messages}: the conversation rendered with the generation prompt,
+     * encoded without added specials, with BOS put first when the template's text does not begin with it.
+     */
+    default int[] promptIds(Tokenizer tokenizer, List<Message> messages) {
+        int[] ids = tokenizer.encodeRaw(render(messages, true));
+        int bos = tokenizer.specialTokens().bos();
+        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bos;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
     /** The conversation as one string. */
     default String render(List<Message> messages, boolean addGenerationPrompt) {
         StringBuilder out = new StringBuilder();
