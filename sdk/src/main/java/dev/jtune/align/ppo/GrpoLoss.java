@@ -35,7 +35,7 @@ public final class GrpoLoss {
     public static Terms loss(NDArray logp, NDArray oldLogp, NDArray refLogp, NDArray advantages, NDArray mask,
                              double epsLow, double epsHigh, double beta) {
         NDArray a = advantages.expandDims(1);                                        // (B, 1)
-        NDArray ratio = logp.sub(oldLogp).exp();                                     // (B, R)
+        NDArray ratio = PpoLoss.safeExp(logp.sub(oldLogp));                          // (B, R)
         NDArray unclipped = ratio.mul(a);                                            // (B, R)
         NDArray clipped = ratio.clip((float) (1 - epsLow), (float) (1 + epsHigh)).mul(a);                // (B, R)
         NDArray perToken = unclipped.minimum(clipped).neg();                         // (B, R)

@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.DataType;
  * vf_loss = 0.5 * mean( max((V - R)^2, (v_clip - R)^2) )
  * approx_kl = 0.5 * mean((logp - oldLogp)^2)
  * </pre>
+ * The log-ratio is clamped to [-20, 20] before exp, so a ratio never overflows float.
  */
 public final class PpoLoss {
 
@@ -24,6 +25,8 @@ public final class PpoLoss {
     /** The value loss (scalar, in the graph) with the share of tokens where the clipped term won. */
     public record ValueTerms(NDArray loss, double clipFraction) {
     }
+
+    private static final float MAX_LOG_RATIO = 20f;
 
     private PpoLoss() {
     }
@@ -37,7 +40,7 @@ public final class PpoLoss {
     public static PolicyTerms policy(NDArray logp, NDArray oldLogp, NDArray advantages, NDArray mask,
                                      double cliprange) {
         NDArray logRatio = logp.sub(oldLogp);                                       // (B, R)
-        NDArray ratio = logRatio.exp();                                             // (B, R)
+        NDArray ratio = safeExp(logRatio);                                          // (B, R)
         NDArray unclipped = advantages.neg().mul(ratio);                            // (B, R)
         NDArray clipped = advantages.neg().mul(ratio.clip((float) (1 - cliprange), (float) (1 + cliprange))); // (B, R)
         NDArray loss = maskedMean(unclipped.maximum(clipped), mask);                // ()
@@ -67,6 +70,14 @@ public final class PpoLoss {
         NDArray logProbs = logits.stopGradient().logSoftmax(-1);                    // (B, R, V)
         NDArray perToken = logProbs.exp().mul(logProbs).sum(new int[] {-1}).neg(); // (B, R)
         return maskedMean(perToken, mask).getFloat();
+    }
+
+    /**
+     * exp of a log-ratio clamped to [-20, 20]: far outside any clip range, but it keeps a ratio that would
+     * overflow float (a policy that moved a lot in one step) from turning 0 * inf into a NaN gradient.
+     */
+    static NDArray safeExp(NDArray logRatio) {
+        return logRatio.clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
     }
 
     /** sum(x * mask) / sum(mask): x, mask (B, R) -> (). */
