@@ -20,6 +20,8 @@ public final class Main {
         add("chat", ChatCommand::run, "talk with a model through its chat template");
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
+        add("ppo", PpoRecipe::run, "PPO of a LoRA policy against a reward model or function");
+        add("grpo", GrpoRecipe::run, "GRPO of a LoRA policy against a reward model or function");
     }
 
     private Main() {

@@ -55,11 +55,11 @@ public final class GrpoTrainer implements AutoCloseable {
         this.random = new Random(config.seed());
     }
 
-    /** Runs {@code config.steps()} GRPO steps over {@code prompts}, reshuffled at every pass through them. */
+    /** Runs {@code config.steps()} GRPO steps over {@code prompts}, reshuffled at every pass through them
+     * (a step may take a prompt more than once when there are fewer prompts than a step needs). */
     public RlResult train(List<String> prompts) throws IOException {
-        if (prompts.size() < config.promptsPerStep()) {
-            throw new IllegalArgumentException(prompts.size() + " prompts cannot fill a step of "
-                    + config.promptsPerStep());
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to train on");
         }
         List<Double> scores = new ArrayList<>();
         List<Double> kls = new ArrayList<>();
@@ -68,12 +68,15 @@ public final class GrpoTrainer implements AutoCloseable {
         Progress progress = new Progress("grpo", config.steps(), 0);
         try {
             for (int step = 1; step <= config.steps(); step++) {
-                if (next + config.promptsPerStep() > order.size()) {
-                    Collections.shuffle(order, random);
-                    next = 0;
+                List<String> stepPrompts = new ArrayList<>();
+                while (stepPrompts.size() < config.promptsPerStep()) {
+                    if (next == order.size()) {
+                        Collections.shuffle(order, random);
+                        next = 0;
+                    }
+                    stepPrompts.add(order.get(next++));
                 }
-                Map<String, Object> row = step(step, order.subList(next, next + config.promptsPerStep()));
-                next += config.promptsPerStep();
+                Map<String, Object> row = step(step, stepPrompts);
                 scores.add((Double) row.get("score"));
                 kls.add((Double) row.get("kl"));
                 progress.update(step, String.format(Locale.ROOT, "score %.3f | kl %.4f | %.0f tok/s",

@@ -63,11 +63,11 @@ public final class PpoTrainer implements AutoCloseable {
         this.random = new Random(config.seed());
     }
 
-    /** Runs {@code config.steps()} PPO steps over {@code prompts}, reshuffled at every pass through them. */
+    /** Runs {@code config.steps()} PPO steps over {@code prompts}, reshuffled at every pass through them
+     * (a step may take a prompt more than once when there are fewer prompts than a step needs). */
     public RlResult train(List<String> prompts) throws IOException {
-        if (prompts.size() < config.batchSize()) {
-            throw new IllegalArgumentException(prompts.size() + " prompts cannot fill a batch of "
-                    + config.batchSize());
+        if (prompts.isEmpty()) {
+            throw new IllegalArgumentException("no prompts to train on");
         }
         List<Double> scores = new ArrayList<>();
         List<Double> kls = new ArrayList<>();
@@ -76,12 +76,15 @@ public final class PpoTrainer implements AutoCloseable {
         Progress progress = new Progress("ppo", config.steps(), 0);
         try {
             for (int step = 1; step <= config.steps(); step++) {
-                if (next + config.batchSize() > order.size()) {
-                    Collections.shuffle(order, random);
-                    next = 0;
+                List<String> stepPrompts = new ArrayList<>();
+                while (stepPrompts.size() < config.batchSize()) {
+                    if (next == order.size()) {
+                        Collections.shuffle(order, random);
+                        next = 0;
+                    }
+                    stepPrompts.add(order.get(next++));
                 }
-                Map<String, Object> row = step(step, order.subList(next, next + config.batchSize()));
-                next += config.batchSize();
+                Map<String, Object> row = step(step, stepPrompts);
                 scores.add((Double) row.get("score"));
                 kls.add((Double) row.get("kl"));
                 progress.update(step, String.format(Locale.ROOT, "score %.3f | kl %.3f | %.0f tok/s",
