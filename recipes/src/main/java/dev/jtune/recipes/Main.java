@@ -21,6 +21,8 @@ public final class Main {
         add("tokenizer", TokenizerCommand::run, "train a byte-level BPE tokenizer on text");
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
+        add("ppo", PpoRecipe::run, "PPO of a LoRA policy against a reward model or function");
+        add("grpo", GrpoRecipe::run, "GRPO of a LoRA policy against a reward model or function");
         add("merge", MergeCommand::run, "fold a LoRA adapter into its base: a standalone HF checkpoint");
         add("pipeline", PipelineCommand::run, "the whole pipeline on the bundled data, with a report");
         add("bench", BenchCommand::run, "time a training step (tiny|small, fwd|full|lora) against the PyTorch peer");

@@ -66,6 +66,12 @@ public record SamplingParams(int maxNewTokens, double temperature, int topK, dou
         return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stops, useCache);
     }
 
+    /** The same settings drawing from another random stream (RL rollouts use a new seed per step). */
+    public SamplingParams withSeed(long newSeed) {
+        return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, newSeed, stopStrings,
+                useCache);
+    }
+
     public SamplingParams withCache(boolean cache) {
         return new SamplingParams(maxNewTokens, temperature, topK, topP, repetitionPenalty, seed, stopStrings, cache);
     }
