@@ -8,6 +8,7 @@ import dev.jtune.generate.LanguageModel;
 import dev.jtune.generate.SamplingParams;
 import org.apache.commons.cli.Options;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class GenerateCommand {
         return o;
     }
 
-    static int run(String[] args) {
+    static int run(String[] args) throws IOException {
         Cli cli = Cli.parse("generate", "Continue a prompt with a LLaMA-style model.", options(), args);
         if (cli == null) {
             return 0;

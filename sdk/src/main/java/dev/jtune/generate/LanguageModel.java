@@ -3,6 +3,8 @@ package dev.jtune.generate;
 import ai.djl.Device;
 import dev.jtune.io.Checkpoint;
 import dev.jtune.io.Checkpoints;
+import dev.jtune.lora.LoraModel;
+import dev.jtune.lora.PeftAdapters;
 import dev.jtune.model.LlamaModel;
 import dev.jtune.tokenizer.HfTokenizer;
 import dev.jtune.tokenizer.Tokenizer;
@@ -26,6 +28,7 @@ public final class LanguageModel implements AutoCloseable {
     private final LlamaModel model;
     private final Tokenizer tokenizer;
     private final Generator generator;
+    private LoraModel lora;
 
     public LanguageModel(LlamaModel model, Tokenizer tokenizer) {
         if (tokenizer.vocabSize() > model.config().vocabSize()) {
@@ -67,6 +70,23 @@ public final class LanguageModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Applies a PEFT LoRA adapter from {@code dir} (adapter_config.json + adapter_model.safetensors) on top of the
+     * base weights; a second call adds another adapter and makes it the active one.
+     */
+    public LanguageModel withAdapter(Path dir) throws IOException {
+        if (lora == null) {
+            lora = LoraModel.wrap(model);
+        }
+        PeftAdapters.load(lora, dir, dir.getFileName().toString());
+        return this;
+    }
+
+    /** The adapters applied with {@link #withAdapter}, or null when there are none. */
+    public LoraModel adapters() {
+        return lora;
+    }
+
     public Generation generate(String prompt, SamplingParams params) {
         return generator.generate(prompt, params);
     }
@@ -89,6 +109,9 @@ public final class LanguageModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (lora != null) {
+            lora.close();
+        }
         model.close();
         tokenizer.close();
     }
