@@ -2,6 +2,7 @@ package dev.jtune.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Starts DJL's PyTorch engine the way jtune wants it: offline (nothing is downloaded at run time unless the user
@@ -41,6 +42,23 @@ public final class Engines {
             }
         }
         throw new IllegalArgumentException("bad device '" + name + "': expected cpu, gpu or gpu:N");
+    }
+
+    /** The engine's intra-op thread count (2 by default on this machine kind). */
+    public static int threads() {
+        pytorch();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Sets the intra-op thread count. Splitting an op across threads costs a fork and join of a few microseconds,
+     * which outweighs the work of the tiny ops of one decoding step of a small model; see {@code Generator}.
+     */
+    public static void setThreads(int n) {
+        pytorch();
+        if (JniUtils.getNumThreads() != n) {
+            JniUtils.setNumThreads(n);
+        }
     }
 
     private static Device requireGpu(int id) {
