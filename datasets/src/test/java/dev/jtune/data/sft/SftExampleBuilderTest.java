@@ -42,6 +42,9 @@ class SftExampleBuilderTest {
         return s.chars().toArray();
     }
 
+    /** The toy template's text has no BOS, so the builder puts the tokenizer's BOS (id 1, "\u0001") first. */
+    private static final String BOS = "\u0001";
+
     private static int[] labels(String masked, String trained) {
         int[] out = new int[masked.length() + trained.length()];
         Arrays.fill(out, 0, masked.length(), IGNORE);
@@ -56,8 +59,8 @@ class SftExampleBuilderTest {
     @Test
     void onlyTheAssistantContentAndItsEndOfTurnAreLabelled() {
         SftExample e = encode(Conversation.of(Turn.user("hi"), Turn.assistant("yo")), false);
-        assertArrayEquals(chars("Uhi|Ayo$"), e.inputIds());
-        assertArrayEquals(labels("Uhi|A", "yo$"), e.labels());
+        assertArrayEquals(chars(BOS + "Uhi|Ayo$"), e.inputIds());
+        assertArrayEquals(labels(BOS + "Uhi|A", "yo$"), e.labels());
         assertEquals(3, e.trainedTokens());
     }
 
@@ -66,15 +69,39 @@ class SftExampleBuilderTest {
         Conversation chat = Conversation.of(Turn.system("be"), Turn.user("a"), Turn.assistant("bc"), Turn.user("d"),
                 Turn.assistant("ef"));
         SftExample e = encode(chat, false);
-        String text = "Sbe|Ua|Abc$Ud|Aef$";
+        String text = BOS + "Sbe|Ua|Abc$Ud|Aef$";
         assertArrayEquals(chars(text), e.inputIds());
         int[] expected = new int[text.length()];
         Arrays.fill(expected, IGNORE);
-        for (int t : new int[] {8, 9, 10, 15, 16, 17}) {
+        for (int t : new int[] {9, 10, 11, 16, 17, 18}) {
             expected[t] = text.charAt(t);
         }
         assertArrayEquals(expected, e.labels());
         assertEquals(Role.ASSISTANT, chat.turns().get(4).role());
+    }
+
+    @Test
+    void aTemplateThatWritesBosGetsNoSecondOneAndOneWithoutEndOfTurnGetsEos() {
+        ChatRenderer withBos = c -> List.of(Segment.prompt(BOS + "U" + c.turns().get(0).content() + "|A"),
+                Segment.trained(c.turns().get(1).content()));
+        SftExample e = new SftExampleBuilder(tokenizer, withBos, new SftOptions(64, false))
+                .encode(Conversation.of(Turn.user("hi"), Turn.assistant("yo")));
+        assertArrayEquals(chars(BOS + "Uhi|Ayo"), e.inputIds());
+        ChatRenderer noEndOfTurn = new ChatRenderer() {
+            @Override
+            public List<Segment> render(Conversation c) {
+                return withBos.render(c);
+            }
+
+            @Override
+            public boolean endsTurns() {
+                return false;
+            }
+        };
+        SftExample withEos = new SftExampleBuilder(tokenizer, noEndOfTurn, new SftOptions(64, false))
+                .encode(Conversation.of(Turn.user("hi"), Turn.assistant("yo")));
+        assertArrayEquals(new int[] {1, 'U', 'h', 'i', '|', 'A', 'y', 'o', 2}, withEos.inputIds());
+        assertEquals(3, withEos.trainedTokens()); // y, o and EOS
     }
 
     @Test
@@ -99,14 +126,14 @@ class SftExampleBuilderTest {
 
     @Test
     void longExamplesKeepTheirStartAndThoseLeftWithoutLabelsAreDropped() {
-        SftExampleBuilder builder = new SftExampleBuilder(tokenizer, TEMPLATE, new SftOptions(6, false));
+        SftExampleBuilder builder = new SftExampleBuilder(tokenizer, TEMPLATE, new SftOptions(7, false));
         SftBuildResult result = builder.buildAll(List.of(
                 Conversation.of(Turn.user("hi"), Turn.assistant("yo")),
                 Conversation.of(Turn.user("a long question"), Turn.assistant("x")),
                 new PromptCompletion("p", "q")));
         assertEquals(2, result.truncated());
         assertEquals(1, result.dropped());
-        assertEquals(List.of(new SftExample(chars("Uhi|Ay"), labels("Uhi|A", "y")),
+        assertEquals(List.of(new SftExample(chars(BOS + "Uhi|Ay"), labels(BOS + "Uhi|A", "y")),
                 new SftExample(new int[] {1, 'p', 'q', 2}, new int[] {IGNORE, IGNORE, 'q', 2})), result.examples());
     }
 
