@@ -20,6 +20,9 @@ public final class Main {
         add("chat", ChatCommand::run, "talk with a model through its chat template");
         add("pretrain", PretrainRecipe::run, "pretrain a model from raw text (trains a tokenizer if needed)");
         add("sft", SftRecipe::run, "supervised fine-tuning of a LoRA adapter");
+        add("reward", RewardRecipe::run, "train a reward model (LoRA adapter + score head) on preference pairs");
+        add("dpo", DpoRecipe::run, "direct preference optimisation of a LoRA adapter");
+        add("eval", EvalCommand::run, "perplexity, or reward / preference accuracy for preference data");
     }
 
     private Main() {

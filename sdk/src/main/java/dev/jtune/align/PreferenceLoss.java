@@ -2,6 +2,8 @@ package dev.jtune.align;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -9,11 +11,11 @@ import java.util.Map;
  *
  * @param sum     the loss summed over the pairs (a scalar in the autograd graph); divide by {@code pairs} for the mean
  * @param pairs   how many pairs {@code sum} adds up
- * @param metrics figures to log, each a mean over the pairs (accuracy, margin, rewards)
+ * @param metrics figures to log, each a mean over the pairs (accuracy, margin, rewards), in a fixed order
  */
 public record PreferenceLoss(NDArray sum, int pairs, Map<String, Double> metrics) {
 
     public PreferenceLoss {
-        metrics = Map.copyOf(metrics);
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 }
