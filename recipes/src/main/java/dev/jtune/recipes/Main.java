@@ -26,6 +26,9 @@ public final class Main {
         add("merge", MergeCommand::run, "fold a LoRA adapter into its base: a standalone HF checkpoint");
         add("pipeline", PipelineCommand::run, "the whole pipeline on the bundled data, with a report");
         add("bench", BenchCommand::run, "time a training step (tiny|small, fwd|full|lora) against the PyTorch peer");
+        add("reward", RewardRecipe::run, "train a reward model (LoRA adapter + score head) on preference pairs");
+        add("dpo", DpoRecipe::run, "direct preference optimisation of a LoRA adapter");
+        add("eval", EvalCommand::run, "perplexity, or reward / preference accuracy for preference data");
     }
 
     private Main() {

@@ -167,7 +167,8 @@ public final class SftRecipe {
         return rows;
     }
 
-    private static ChatRenderer renderer(Settings s, Path tokenizerDir) {
+    /** The chat template: --template, else the model's own, else alpaca; reward and DPO render pairs the same way. */
+    static ChatRenderer renderer(Settings s, Path tokenizerDir) {
         String name = s.string("template", null);
         if (name != null) {
             return TemplateRenderer.builtIn(name);

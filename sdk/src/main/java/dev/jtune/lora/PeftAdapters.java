@@ -41,10 +41,23 @@ public final class PeftAdapters {
      * @param baseModel what {@code base_model_name_or_path} records: the base model's path or hub id
      */
     public static void save(LoraModel lora, String name, Path dir, String baseModel) throws IOException {
+        save(lora, name, dir, baseModel, "CAUSAL_LM", Map.of());
+    }
+
+    /**
+     * Writes adapter {@code name} with whole modules trained beside it, PEFT's {@code modules_to_save}: each
+     * module's weight is saved as {@code base_model.model.<module>.weight}, e.g. a reward model's {@code score}
+     * head (1, D) under {@code base_model.model.score.weight} with task type {@code SEQ_CLS}.
+     *
+     * @param taskType      PEFT's {@code task_type}: CAUSAL_LM for a language model, SEQ_CLS for a reward model
+     * @param modulesToSave module name -> its weight; empty for a plain adapter
+     */
+    public static void save(LoraModel lora, String name, Path dir, String baseModel, String taskType,
+                            Map<String, NDArray> modulesToSave) throws IOException {
         LoraConfig c = lora.config(name);
         Map<String, Object> config = new TreeMap<>();
         config.put("peft_type", "LORA");
-        config.put("task_type", "CAUSAL_LM");
+        config.put("task_type", taskType);
         config.put("base_model_name_or_path", baseModel);
         config.put("r", c.r());
         config.put("lora_alpha", c.alpha());
@@ -56,14 +69,16 @@ public final class PeftAdapters {
         config.put("fan_in_fan_out", false);
         config.put("inference_mode", true);
         config.put("init_lora_weights", c.init() == LoraConfig.Init.GAUSSIAN ? "gaussian" : true);
-        config.put("modules_to_save", null);
+        config.put("modules_to_save", modulesToSave.isEmpty() ? null : List.copyOf(modulesToSave.keySet()));
         config.put("rank_pattern", Map.of());
         config.put("alpha_pattern", Map.of());
         String json = new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(config);
 
         Path tmp = Directories.temporarySibling(dir);
         try {
-            SafetensorsWriter.write(tmp.resolve(WEIGHTS_FILE), TensorData.of(lora.parameters(name)), DType.F32);
+            Map<String, NDArray> tensors = lora.parameters(name);
+            modulesToSave.forEach((module, weight) -> tensors.put(savedKey(module), weight));
+            SafetensorsWriter.write(tmp.resolve(WEIGHTS_FILE), TensorData.of(tensors), DType.F32);
             Files.writeString(tmp.resolve(CONFIG_FILE), json, StandardCharsets.UTF_8);
             Directories.publish(tmp, dir);
         } finally {
@@ -130,6 +145,26 @@ public final class PeftAdapters {
                 manager.close(); // install() attached the arrays it kept to the adapter manager
             }
         }
+    }
+
+    /**
+     * Reads the weight of a module saved beside the adapter in {@code dir} ({@code modules_to_save}, e.g.
+     * {@code score}) into {@code manager}, or returns null when the adapter has none.
+     */
+    public static NDArray loadModule(Path dir, String module, NDManager manager) throws IOException {
+        Path weightsFile = dir.resolve(WEIGHTS_FILE);
+        if (!Files.isRegularFile(weightsFile)) {
+            throw new IOException(dir + " is not a PEFT adapter directory: it has no " + WEIGHTS_FILE);
+        }
+        try (SafetensorsFile file = SafetensorsFile.open(weightsFile)) {
+            String key = savedKey(module);
+            return file.names().contains(key) ? file.load(key, manager) : null;
+        }
+    }
+
+    /** The key PEFT saves a {@code modules_to_save} module's weight under. */
+    public static String savedKey(String module) {
+        return LoraModel.PEFT_PREFIX + module + ".weight";
     }
 
     /** Parses adapter_config.json; features jtune does not implement are refused rather than ignored. */
