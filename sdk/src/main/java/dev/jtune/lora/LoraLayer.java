@@ -46,9 +46,9 @@ final class LoraLayer implements LinearAdapter {
         if (owner.isTraining() && p.dropout() > 0) {
             in = x.getNDArrayInternal().dropout(x, (float) p.dropout(), true).singletonOrThrow();
         }
-        NDArray down = in.getNDArrayInternal().linear(in, p.a(), null).singletonOrThrow();       // (..., r)
-        NDArray up = down.getNDArrayInternal().linear(down, p.b(), null).singletonOrThrow();    // (..., out)
-        return up.mul(p.scaling());
+        // scale the rank-r intermediate rather than the (much wider) output: same product, r/out of the work
+        NDArray down = in.getNDArrayInternal().linear(in, p.a(), null).singletonOrThrow().mul(p.scaling()); // (..., r)
+        return down.getNDArrayInternal().linear(down, p.b(), null).singletonOrThrow();                     // (..., out)
     }
 
     /** W += sign * scaling * B A, in place on the base weight. */
