@@ -1,18 +1,31 @@
 package dev.jtune.recipes;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import dev.jtune.align.RewardModel;
+import dev.jtune.data.PreferencePair;
 import dev.jtune.data.world.Judge;
 import dev.jtune.data.world.Preset;
+import dev.jtune.data.world.Question;
 import dev.jtune.data.world.World;
+import dev.jtune.generate.Generation;
 import dev.jtune.generate.Generator;
 import dev.jtune.generate.LanguageModel;
 import dev.jtune.lora.LoraModel;
 import dev.jtune.lora.PeftAdapters;
+import dev.jtune.generate.SamplingParams;
 import dev.jtune.tokenizer.ChatTemplate;
+import dev.jtune.tokenizer.Message;
+import dev.jtune.train.MetricsLog;
+import dev.jtune.train.Progress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,15 +38,17 @@ import java.util.Map;
  */
 final class PipelineCommand {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineCommand.class);
+
     /** How big each stage is for a preset. */
     record Plan(Preset world, String size, int vocab, int seqLen, int pretrainSteps, int pretrainBatch,
-                int sftSteps, int maxNewTokens) {
+                int sftSteps, int samplesPerPrompt, int rewardSteps, int ppoSteps, int dpoSteps, int maxNewTokens) {
     }
 
     static Plan plan(String preset) {
         return switch (preset) {
-            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 150, 8, 60, 20);
-            case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 1200, 16, 300, 24);
+            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 10, 40, 20);
+            case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 700, 16, 800, 4, 300, 40, 200, 24);
             default -> throw new UsageException("--preset must be smoke or full, got '" + preset + "'");
         };
     }
@@ -106,10 +121,139 @@ final class PipelineCommand {
         samples.put("sft", sftEval.samples());
         seconds.put("eval_sft", since(t));
 
+        // comparisons: the SFT model's answers ranked by the labeler, for the reward model and for DPO
+        t = System.nanoTime();
+        Path comparisons = sampleComparisons(world, base, sft.resolve("final"), plan.samplesPerPrompt(), seed, data);
+        seconds.put("comparisons", since(t));
+
+        // reward model: LoRA + score head, starting from the SFT adapter
+        t = System.nanoTime();
+        Path rm = out.resolve("reward");
+        check(RewardRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
+            "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
+            "--out", rm.toString(), "--max-steps", String.valueOf(plan.rewardSteps()), "--batch-size", "16",
+            "--seq-len", "64", "--lr", "1e-3", "--seed", String.valueOf(seed)}), "reward");
+        seconds.put("reward", since(t));
+        t = System.nanoTime();
+        Map<String, Object> rmReport = new LinkedHashMap<>();
+        rmReport.put("heldout_accuracy", rewardAccuracy(base, rm.resolve("final"), world.preferenceEval()));
+        report.put("rm", rmReport);
+        seconds.put("eval_rm", since(t));
+
+        // PPO: the SFT policy samples, the reward model scores, a KL penalty keeps it near the SFT model
+        t = System.nanoTime();
+        Path ppo = out.resolve("ppo");
+        check(PpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
+            "--reward-adapter", rm.resolve("final").toString(), "--prompts", data.resolve(World.PROMPTS_FILE)
+            .toString(), "--out", ppo.toString(), "--max-steps", String.valueOf(plan.ppoSteps()),
+            "--batch-size", "32", "--ppo-epochs", "2", "--lr", "1e-3", "--kl-coef", "0.05",
+            "--response-length", String.valueOf(plan.maxNewTokens()), "--temperature", "1.0",
+            "--seed", String.valueOf(seed)}), "ppo");
+        seconds.put("ppo", since(t));
+        t = System.nanoTime();
+        QuestionEval.Result ppoEval = evaluate("ppo", base, ppo.resolve("final"), world, plan);
+        Map<String, Object> ppoReport = ppoEval.toMap();
+        ppoReport.put("kl", lastMean(ppo.resolve("metrics.jsonl"), "kl", 5));
+        report.put("ppo", ppoReport);
+        samples.put("ppo", ppoEval.samples());
+        seconds.put("eval_ppo", since(t));
+
+        // DPO: the same comparisons, no reward model; the reference is the SFT adapter
+        t = System.nanoTime();
+        Path dpo = out.resolve("dpo");
+        check(DpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
+            "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
+            "--out", dpo.toString(), "--max-steps", String.valueOf(plan.dpoSteps()), "--batch-size", "16",
+            "--seq-len", "64", "--lr", "5e-4", "--beta", "0.1", "--seed", String.valueOf(seed)}), "dpo");
+        seconds.put("dpo", since(t));
+        t = System.nanoTime();
+        QuestionEval.Result dpoEval = evaluate("dpo", base, dpo.resolve("final"), world, plan);
+        report.put("dpo", dpoEval.toMap());
+        samples.put("dpo", dpoEval.samples());
+        seconds.put("eval_dpo", since(t));
+
         report.put("seconds", seconds);
         writeReport(out, report, samples);
         printTable(report);
         return 0;
+    }
+
+    /**
+     * Comparisons for the reward model and DPO, as in the State-of-GPT recipe: the SFT model answers each
+     * preference prompt {@code k} times, the world's labeler ranks the answers, and every two answers of different
+     * grades make a pair. The world's synthetic candidates (one answer of each grade) are added so every kind of
+     * mistake is represented even where the SFT model never makes it.
+     */
+    private static Path sampleComparisons(World world, Path model, Path sftAdapter, int k, long seed, Path out)
+            throws IOException {
+        List<PreferencePair> pairs = new ArrayList<>(world.preferenceTrain());
+        int sampled = 0;
+        try (LanguageModel lm = LanguageModel.load(model).withAdapter(sftAdapter)) {
+            ChatTemplate template = ChatTemplate.fromDirectory(model);
+            Generator generator = new Generator(lm.model(), lm.tokenizer());
+            List<Question> prompts = world.preferencePrompts();
+            Progress progress = new Progress("sample", prompts.size(), 0);
+            int batch = 16;
+            for (int from = 0; from < prompts.size(); from += batch) {
+                List<Question> chunk = prompts.subList(from, Math.min(prompts.size(), from + batch));
+                List<int[]> ids = new ArrayList<>();
+                for (Question q : chunk) {
+                    int[] p = template.promptIds(lm.tokenizer(), List.of(new Message("user", q.prompt())));
+                    for (int i = 0; i < k; i++) {
+                        ids.add(p);
+                    }
+                }
+                List<Generation> replies = generator.generateIds(ids,
+                        SamplingParams.sample(24, 1.0, seed + from), null);
+                for (int q = 0; q < chunk.size(); q++) {
+                    List<String> candidates = new ArrayList<>();
+                    for (int i = 0; i < k; i++) {
+                        candidates.add(replies.get(q * k + i).text().strip());
+                    }
+                    List<PreferencePair> found = world.labeler().pairs(chunk.get(q).prompt(), candidates);
+                    sampled += found.size();
+                    pairs.addAll(found);
+                }
+                progress.update(Math.min(prompts.size(), from + batch), "", false);
+            }
+            progress.finish();
+        }
+        LOG.info("{} comparisons: {} from ranked SFT samples, {} synthetic", pairs.size(), sampled,
+                world.preferenceTrain().size());
+        Path file = out.resolve("comparisons.jsonl");
+        StringBuilder jsonl = new StringBuilder();
+        Gson gson = new Gson();
+        for (PreferencePair p : pairs) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("prompt", p.prompt().get(0).content());
+            row.put("chosen", p.chosen());
+            row.put("rejected", p.rejected());
+            row.put("margin", p.margin());
+            jsonl.append(gson.toJson(row)).append('\n');
+        }
+        RunDirectory.writeAtomically(file, jsonl.toString());
+        return file;
+    }
+
+    /** Share of held-out pairs whose chosen answer the reward model scores above the rejected one. */
+    private static double rewardAccuracy(Path model, Path adapter, List<PreferencePair> pairs) throws IOException {
+        try (RewardModel rm = RewardModel.load(model, adapter)) {
+            List<String> prompts = pairs.stream().map(p -> p.prompt().get(0).content()).toList();
+            float[] chosen = rm.score(prompts, pairs.stream().map(PreferencePair::chosen).toList());
+            float[] rejected = rm.score(prompts, pairs.stream().map(PreferencePair::rejected).toList());
+            int right = 0;
+            for (int i = 0; i < chosen.length; i++) {
+                right += chosen[i] > rejected[i] ? 1 : 0;
+            }
+            return (double) right / chosen.length;
+        }
+    }
+
+    /** The mean of a metric over the last {@code n} logged steps of a run. */
+    private static double lastMean(Path metrics, String name, int n) throws IOException {
+        List<JsonObject> rows = MetricsLog.read(metrics).stream().filter(r -> r.has(name)).toList();
+        return rows.subList(Math.max(0, rows.size() - n), rows.size()).stream()
+                .mapToDouble(r -> r.get(name).getAsDouble()).average().orElse(Double.NaN);
     }
 
     /** The held-out figures of the base model, with an adapter when given. */
@@ -144,7 +288,11 @@ final class PipelineCommand {
         md.append("Preset `").append(report.get("preset")).append("`, seed ").append(report.get("seed"))
                 .append(". Every figure is measured on held-out questions the SFT data never asks.\n\n");
         md.append(table(report)).append("\n");
-        md.append("Plots: `pretrain/loss.png`, `sft/loss.png`.\n\n");
+        md.append("Reward model: held-out pairwise accuracy ").append(((Map<?, ?>) report.get("rm"))
+                .get("heldout_accuracy")).append(". PPO KL to the SFT policy (mean of the last steps): ")
+                .append(((Map<?, ?>) report.get("ppo")).get("kl")).append(".\n\n");
+        md.append("Plots: `pretrain/loss.png`, `sft/loss.png`, `reward/loss.png`, `ppo/reward.png`, `ppo/kl.png`, "
+                + "`dpo/loss.png`. Seconds per stage: ").append(report.get("seconds")).append(".\n\n");
         for (Map.Entry<String, List<Map<String, String>>> e : samples.entrySet()) {
             md.append("## Sample answers: ").append(e.getKey()).append("\n\n");
             for (Map<String, String> s : e.getValue()) {
@@ -159,7 +307,8 @@ final class PipelineCommand {
 
     @SuppressWarnings("unchecked")
     private static String table(Map<String, Object> report) {
-        StringBuilder t = new StringBuilder("| stage | answer rate | answer form | accuracy | mean reward |\n");
+        StringBuilder t = new StringBuilder("| stage | answer rate | answers the subject asked | accuracy "
+                + "| mean reward |\n");
         t.append("|---|---|---|---|---|\n");
         for (String stage : List.of("base", "sft", "ppo", "dpo")) {
             Object o = report.get(stage);

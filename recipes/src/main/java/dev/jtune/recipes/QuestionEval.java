@@ -17,7 +17,10 @@ import java.util.Map;
 
 /**
  * Asks a model the held-out questions through its chat template and grades the replies with the world's judge:
- * the share in assistant form, the share correct, the mean reward, and a few samples for the report.
+ * {@code answer_rate}, the share shaped as an assistant's reply (one answer sentence or one polite refusal, about
+ * anyone: {@link dev.jtune.data.world.Judge#isReplyForm}); {@code answer_form_rate}, the share in that form about
+ * the subject asked ({@link dev.jtune.data.world.Judge#isAssistantForm}); the share correct; the mean reward; and a
+ * few samples for the report.
  */
 final class QuestionEval {
 
@@ -56,8 +59,8 @@ final class QuestionEval {
             for (int i = 0; i < chunk.size(); i++) {
                 String q = chunk.get(i).prompt();
                 String reply = replies.get(i).text().strip();
-                answer += judge.isAssistantForm(q, reply) ? 1 : 0;
-                form += judge.isAnswerForm(q, reply) ? 1 : 0;
+                answer += judge.isReplyForm(reply) ? 1 : 0;
+                form += judge.isAssistantForm(q, reply) ? 1 : 0;
                 correct += judge.isCorrect(q, reply) ? 1 : 0;
                 reward += judge.reward(q, reply);
                 if (samples.size() < 6) {

@@ -72,6 +72,22 @@ public final class Judge {
                 || grade(question, reply) == Grade.EVASIVE && ONE_SENTENCE.matcher(reply.strip()).matches();
     }
 
+    /**
+     * Whether the reply has the shape of an assistant's answer, whatever it is about: one answer sentence of any
+     * relation about any subject ({@code Seth lives in Oakford.}), or one polite sentence declining. This is the
+     * form a chat model has learned and a base model continuing documents lacks; whether the answer is about the
+     * right subject is left to {@link #isAnswerForm} and {@link #isCorrect}.
+     */
+    public boolean isReplyForm(String reply) {
+        String text = reply.strip();
+        for (Relation r : Relation.values()) {
+            if (r.anySubjectPattern().matcher(text).matches()) {
+                return true;
+            }
+        }
+        return ONE_SENTENCE.matcher(text).matches() && EVASIVE.matcher(text).find() && !RUDE.matcher(text).find();
+    }
+
     /** Whether the reply asserts the true value and no other (rude or rambling replies can be correct too). */
     public boolean isCorrect(String question, String reply) {
         Fact f = factOf(question);

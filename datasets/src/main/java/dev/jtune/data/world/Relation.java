@@ -99,9 +99,18 @@ public enum Relation {
 
     /** The answer sentence about {@code subject} with its value left open: one capture group for the value. */
     Pattern sentencePattern(String subject) {
+        return answerPattern(Pattern.quote(subject));
+    }
+
+    /** The answer sentence about any subject (a name, or for sums an expression) with any one-word value. */
+    Pattern anySubjectPattern() {
+        return answerPattern(numeric() ? "\\d+ plus \\d+" : "[A-Z][a-z]+");
+    }
+
+    private Pattern answerPattern(String subjectRegex) {
         String[] parts = sentence.split("%s", -1);
         String value = numeric() ? "(\\d+)" : "([A-Za-z]+)";
-        return Pattern.compile(Pattern.quote(parts[0]) + Pattern.quote(subject) + Pattern.quote(parts[1]) + value
+        return Pattern.compile(Pattern.quote(parts[0]) + subjectRegex + Pattern.quote(parts[1]) + value
                 + Pattern.quote(parts[2]));
     }
 

@@ -52,6 +52,18 @@ class JudgeTest {
     }
 
     @Test
+    void replyFormIsAnAnswerSentenceAboutAnyoneOrOnePoliteEvasion() {
+        assertTrue(JUDGE.isReplyForm("Tom lives in Oakford."), "another subject is still a reply");
+        assertTrue(JUDGE.isReplyForm("Mira likes green."));
+        assertTrue(JUDGE.isReplyForm(" 2 plus 5 is 9.\n"));
+        assertTrue(JUDGE.isReplyForm("I am not sure."));
+        assertFalse(JUDGE.isReplyForm("Mira likes green. Mira eats fish."), "a document goes on");
+        assertFalse(JUDGE.isReplyForm("lives in Oakford."), "no subject");
+        assertFalse(JUDGE.isReplyForm("Oakford is a town in the valley."));
+        assertFalse(JUDGE.isReplyForm(""));
+    }
+
+    @Test
     void assistantFormAlsoTakesOnePoliteEvasion() {
         String q = "What pet does Mira have?";
         assertTrue(JUDGE.isAssistantForm(q, "Mira has a dog."));

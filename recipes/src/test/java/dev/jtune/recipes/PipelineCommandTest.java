@@ -1,0 +1,40 @@
+package dev.jtune.recipes;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The main job at its smoke size: every stage runs and moves its figure the way the pipeline intends. */
+class PipelineCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void smokePresetRunsEveryStageInTheRightDirection() throws Exception {
+        Path out = tmp.resolve("pipeline");
+        assertEquals(0, Main.run(new String[] {"pipeline", "--preset", "smoke", "--out", out.toString()}));
+        JsonObject r = JsonParser.parseString(Files.readString(out.resolve("report.json"))).getAsJsonObject();
+        double baseAnswer = r.getAsJsonObject("base").get("answer_rate").getAsDouble();
+        double sftAnswer = r.getAsJsonObject("sft").get("answer_rate").getAsDouble();
+        assertTrue(sftAnswer > baseAnswer + 0.3, "SFT answers where the base continues: " + baseAnswer + " -> "
+                + sftAnswer);
+        assertTrue(r.getAsJsonObject("rm").get("heldout_accuracy").getAsDouble() > 0.6, "reward model ranks pairs");
+        double sftReward = r.getAsJsonObject("sft").get("mean_reward").getAsDouble();
+        double ppoReward = r.getAsJsonObject("ppo").get("mean_reward").getAsDouble();
+        assertTrue(ppoReward >= sftReward - 0.02, "PPO does not lose reward: " + sftReward + " -> " + ppoReward);
+        assertTrue(Double.isFinite(r.getAsJsonObject("ppo").get("kl").getAsDouble()));
+        assertTrue(r.getAsJsonObject("dpo").has("accuracy"));
+        for (String stage : new String[] {"data", "tokenizer", "pretrain", "sft", "reward", "ppo", "dpo"}) {
+            assertTrue(r.getAsJsonObject("seconds").has(stage), stage);
+        }
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| sft |"));
+    }
+}
