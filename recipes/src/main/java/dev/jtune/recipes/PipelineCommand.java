@@ -210,7 +210,9 @@ final class PipelineCommand {
                     for (int i = 0; i < k; i++) {
                         candidates.add(replies.get(q * k + i).text().strip());
                     }
-                    List<PreferencePair> found = world.labeler().pairs(chunk.get(q).prompt(), candidates);
+                    // an empty reply is ranked last by the labeler but is no text to train on
+                    List<PreferencePair> found = world.labeler().pairs(chunk.get(q).prompt(), candidates).stream()
+                            .filter(p -> !p.chosen().isBlank() && !p.rejected().isBlank()).toList();
                     sampled += found.size();
                     pairs.addAll(found);
                 }
