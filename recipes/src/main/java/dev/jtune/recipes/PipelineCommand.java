@@ -48,7 +48,7 @@ final class PipelineCommand {
     static Plan plan(String preset) {
         return switch (preset) {
             case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 10, 40, 20);
-            case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 700, 16, 800, 4, 300, 40, 200, 24);
+            case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 700, 16, 800, 4, 200, 30, 80, 24);
             default -> throw new UsageException("--preset must be smoke or full, got '" + preset + "'");
         };
     }
@@ -146,7 +146,7 @@ final class PipelineCommand {
         check(PpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
             "--reward-adapter", rm.resolve("final").toString(), "--prompts", data.resolve(World.PROMPTS_FILE)
             .toString(), "--out", ppo.toString(), "--max-steps", String.valueOf(plan.ppoSteps()),
-            "--batch-size", "32", "--ppo-epochs", "2", "--lr", "1e-3", "--kl-coef", "0.05",
+            "--batch-size", "32", "--ppo-epochs", "2", "--lr", "2e-4", "--kl-coef", "0.2",
             "--response-length", String.valueOf(plan.maxNewTokens()), "--temperature", "1.0",
             "--seed", String.valueOf(seed)}), "ppo");
         seconds.put("ppo", since(t));
@@ -164,7 +164,7 @@ final class PipelineCommand {
         check(DpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
             "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
             "--out", dpo.toString(), "--max-steps", String.valueOf(plan.dpoSteps()), "--batch-size", "16",
-            "--seq-len", "64", "--lr", "5e-4", "--beta", "0.1", "--seed", String.valueOf(seed)}), "dpo");
+            "--seq-len", "64", "--lr", "1e-4", "--beta", "0.1", "--seed", String.valueOf(seed)}), "dpo");
         seconds.put("dpo", since(t));
         t = System.nanoTime();
         QuestionEval.Result dpoEval = evaluate("dpo", base, dpo.resolve("final"), world, plan);

@@ -33,7 +33,7 @@ class ResumeAfterKillTest {
         Path killed = tmp.resolve("killed");
         Process p = java(SftRecipeTest.sftArgs(killed, steps, "--checkpoint-every", "4"));
         Path marker = killed.resolve("checkpoints/step-12");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while (!Files.isDirectory(marker) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
