@@ -28,7 +28,7 @@ public final class Linear {
     public NDArray forward(NDArray x) {
         NDArray y = x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow(); // (..., out)
         NDArray delta = adapter == null ? null : adapter.delta(x);                     // (..., out)
-        return delta == null ? y : y.addi(delta); // in place: linear's backward does not need its output
+        return delta == null ? y : y.add(delta);
     }
 
     /** Sets (or with null removes) the adapter whose output is added to this layer's. */
