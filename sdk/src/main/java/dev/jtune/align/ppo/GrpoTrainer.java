@@ -122,7 +122,7 @@ public final class GrpoTrainer implements AutoCloseable {
         long tokens = batch.stream().mapToLong(Rollout::responseLength).sum();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("step", step);
-        row.put("score", mean(raw));
+        row.put("score", PpoTrainer.mean(raw));
         row.put("score_std", std(raw));
         row.put("kl", stats.mean("kl"));
         row.put("entropy", stats.mean("entropy"));
@@ -172,8 +172,8 @@ public final class GrpoTrainer implements AutoCloseable {
                     NDArray mask = mb.mask(scope);                                               // (b, R)
                     NDArray logits = models.policyLogits(mb, scope);                             // (b, R, V)
                     NDArray logp = mb.logProbs(logits, temperature);                             // (b, R)
-                    NDArray oldLogp = old == null ? logp.stopGradient() : mb.tensor(pick(old, idx), scope);
-                    GrpoLoss.Terms t = GrpoLoss.loss(logp, oldLogp, mb.tensor(pick(ref, idx), scope),
+                    NDArray oldLogp = old == null ? logp.stopGradient() : mb.tensor(PpoTrainer.pick(old, idx), scope);
+                    GrpoLoss.Terms t = GrpoLoss.loss(logp, oldLogp, mb.tensor(PpoTrainer.pick(ref, idx), scope),
                             scope.create(adv), mask, config.epsilon(), config.epsilonHigh(), config.beta());
                     loss = t.loss().getFloat();
                     stats.add("loss", loss);
@@ -196,24 +196,8 @@ public final class GrpoTrainer implements AutoCloseable {
         return stats;
     }
 
-    private static double[][] pick(double[][] rows, List<Integer> idx) {
-        double[][] out = new double[idx.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = rows[idx.get(i)];
-        }
-        return out;
-    }
-
-    private static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s / x.length;
-    }
-
     private static double std(double[] x) {
-        double m = mean(x);
+        double m = PpoTrainer.mean(x);
         double s = 0;
         for (double v : x) {
             s += (v - m) * (v - m);

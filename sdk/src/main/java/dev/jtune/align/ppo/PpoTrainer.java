@@ -233,7 +233,8 @@ public final class PpoTrainer implements AutoCloseable {
         return stats;
     }
 
-    private static double[][] pick(double[][] rows, List<Integer> idx) {
+    /** The rows at {@code idx}, in that order (a minibatch); shared with {@link GrpoTrainer}. */
+    static double[][] pick(double[][] rows, List<Integer> idx) {
         double[][] out = new double[idx.size()][];
         for (int i = 0; i < out.length; i++) {
             out[i] = rows[idx.get(i)];
@@ -241,7 +242,7 @@ public final class PpoTrainer implements AutoCloseable {
         return out;
     }
 
-    private static double mean(double[] x) {
+    static double mean(double[] x) {
         double s = 0;
         for (double v : x) {
             s += v;
