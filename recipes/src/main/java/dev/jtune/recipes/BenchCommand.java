@@ -19,6 +19,7 @@ import dev.jtune.train.AdamW;
 import dev.jtune.train.AdamWConfig;
 import dev.jtune.train.Gradients;
 import dev.jtune.train.ProcessMemory;
+import dev.jtune.engine.Scalars;
 import org.apache.commons.cli.Options;
 
 import java.util.ArrayList;
@@ -117,13 +118,15 @@ final class BenchCommand {
                         NDArray tgt = scope.create(targets, new Shape(w.batch(), w.seq()));
                         NDArray weight = scope.create(ones, new Shape(w.batch(), w.seq()));
                         if (adamW == null) {
-                            NDArray loss = CausalLmLoss.summed(model.forward(ids, null, null, null), tgt, weight)
-                                    .div(ones.length);
+                            NDArray loss = Scalars.times(
+                                    CausalLmLoss.summed(model.forward(ids, null, null, null), tgt, weight),
+                                    1.0 / ones.length);
                             losses.add((double) loss.getFloat());
                         } else {
                             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                                NDArray loss = CausalLmLoss.summed(model.forward(ids, null, null, null), tgt,
-                                        weight).div(ones.length);
+                                NDArray loss = Scalars.times(
+                                        CausalLmLoss.summed(model.forward(ids, null, null, null), tgt, weight),
+                                        1.0 / ones.length);
                                 gc.backward(loss);
                                 losses.add((double) loss.getFloat());
                             }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import dev.jtune.engine.Scalars;
 
 /**
  * Direct preference optimisation (Rafailov et al., 2023) as TRL's {@code DPOTrainer} defines it. With
@@ -80,10 +81,10 @@ public record DpoLoss(double beta, Type type, double labelSmoothing) {
         NDArray rhoRejected = policyRejected.sub(refRejected);                                  // (P)
         NDArray sum;
         if (type == Type.SIGMOID) {
-            NDArray z = rhoChosen.sub(rhoRejected).mul((float) beta);                                   // (P)
-            NDArray loss = LogSigmoid.of(z).mul((float) (1 - labelSmoothing)).neg();                      // (P)
+            NDArray z = Scalars.times(rhoChosen.sub(rhoRejected), beta);                                   // (P)
+            NDArray loss = Scalars.times(LogSigmoid.of(z), 1 - labelSmoothing).neg();                      // (P)
             if (labelSmoothing > 0) {
-                loss = loss.sub(LogSigmoid.of(z.neg()).mul((float) labelSmoothing));                    // (P)
+                loss = loss.sub(Scalars.times(LogSigmoid.of(z.neg()), labelSmoothing));                    // (P)
             }
             sum = loss.sum();                                                                   // ()
         } else {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.jtune.engine.Scalars;
 
 /**
  * The reward model's Bradley-Terry objective, as TRL's {@code RewardTrainer} defines it: per pair
@@ -42,7 +43,7 @@ public record PairwiseRewardLoss(double centerCoefficient) {
         }
         NDArray sum = LogSigmoid.of(diff).sum().neg();                                           // ()
         if (centerCoefficient > 0) {
-            sum = sum.add(chosen.add(rejected).square().sum().mul((float) centerCoefficient));           // ()
+            sum = sum.add(Scalars.times(chosen.add(rejected).square().sum(), centerCoefficient));           // ()
         }
         return new PreferenceLoss(sum, pairs, metrics(chosen.toFloatArray(), rejected.toFloatArray()));
     }

@@ -7,6 +7,7 @@ import dev.jtune.model.LinearAdapter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.jtune.engine.Scalars;
 
 /**
  * The LoRA adapters of one projection, by adapter name. Whether one is active, disabled or merged is decided by
@@ -47,7 +48,7 @@ final class LoraLayer implements LinearAdapter {
             in = x.getNDArrayInternal().dropout(x, (float) p.dropout(), true).singletonOrThrow();
         }
         // scale the rank-r intermediate rather than the (much wider) output: same product, r/out of the work
-        NDArray down = in.getNDArrayInternal().linear(in, p.a(), null).singletonOrThrow().mul(p.scaling()); // (..., r)
+        NDArray down = Scalars.times(in.getNDArrayInternal().linear(in, p.a(), null).singletonOrThrow(), p.scaling()); // (..., r)
         return down.getNDArrayInternal().linear(down, p.b(), null).singletonOrThrow();                     // (..., out)
     }
 

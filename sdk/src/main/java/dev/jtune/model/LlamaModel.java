@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.jtune.engine.Scalars;
 
 /**
  * A LLaMA-style decoder: token embeddings, {@code numLayers} pre-norm blocks of grouped-query attention with RoPE
@@ -180,7 +181,7 @@ public final class LlamaModel implements AutoCloseable {
         NDArray q = w.q().forward(x).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);   // (B, H, T, hd)
         NDArray k = w.k().forward(x).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3); // (B, K, T, hd)
         NDArray v = w.v().forward(x).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3); // (B, K, T, hd)
-        q = rope.apply(q, cos, sin).mul(1.0 / Math.sqrt(hd));                           // (B, H, T, hd)
+        q = Scalars.times(rope.apply(q, cos, sin), 1.0 / Math.sqrt(hd));                           // (B, H, T, hd)
         k = rope.apply(k, cos, sin);                                                    // (B, K, T, hd)
         if (cache != null) {
             NDList held = cache.update(layer, k, v);

@@ -2,6 +2,7 @@ package dev.jtune.align.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.jtune.engine.Scalars;
 
 /**
  * GRPO's token-level clipped objective (TRL's {@code GRPOTrainer}) with an optional k3 KL penalty towards the
@@ -44,7 +45,7 @@ public final class GrpoLoss {
             NDArray k3 = k3(logp, refLogp);                                          // (B, R)
             kl = PpoLoss.maskedMean(k3.stopGradient(), mask).getFloat();
             if (beta != 0) {
-                perToken = perToken.add(k3.mul((float) beta));                               // (B, R)
+                perToken = perToken.add(Scalars.times(k3, beta));                               // (B, R)
             }
         } else if (beta != 0) {
             throw new IllegalArgumentException("beta = " + beta + " needs the reference log-probs");

@@ -2,6 +2,7 @@ package dev.jtune.align.ppo;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import dev.jtune.engine.Scalars;
 
 /**
  * PPO's clipped objectives over response tokens (TRL's {@code experimental/ppo}), each a masked mean over the
@@ -45,7 +46,7 @@ public final class PpoLoss {
         NDArray clipped = advantages.neg().mul(ratio.clip((float) (1 - cliprange), (float) (1 + cliprange))); // (B, R)
         NDArray loss = maskedMean(unclipped.maximum(clipped), mask);                // ()
         NDArray clipFraction = maskedMean(clipped.gt(unclipped).toType(DataType.FLOAT32, false), mask);
-        NDArray approxKl = maskedMean(logRatio.stopGradient().square(), mask).mul(0.5f);
+        NDArray approxKl = Scalars.times(maskedMean(logRatio.stopGradient().square(), mask), 0.5);
         return new PolicyTerms(loss, clipFraction.getFloat(), approxKl.getFloat());
     }
 
@@ -60,7 +61,7 @@ public final class PpoLoss {
         NDArray clippedValues = oldValues.add(values.sub(oldValues).clip((float) -cliprangeValue, (float) cliprangeValue)); // (B, R)
         NDArray unclipped = values.sub(returns).square();                           // (B, R)
         NDArray clipped = clippedValues.sub(returns).square();                      // (B, R)
-        NDArray loss = maskedMean(unclipped.maximum(clipped), mask).mul(0.5f);       // ()
+        NDArray loss = Scalars.times(maskedMean(unclipped.maximum(clipped), mask), 0.5);       // ()
         NDArray clipFraction = maskedMean(clipped.gt(unclipped).toType(DataType.FLOAT32, false), mask);
         return new ValueTerms(loss, clipFraction.getFloat());
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import dev.jtune.engine.Scalars;
 
 /**
  * PPO for language models (Ouyang et al. 2203.02155 as TRL implements it). One step:
@@ -204,7 +205,7 @@ public final class PpoTrainer implements AutoCloseable {
                     PpoLoss.ValueTerms vf = PpoLoss.value(models.values(mb, scope),
                             mb.tensor(pick(oldValues, idx), scope), mb.tensor(pick(returns, idx), scope), mask,
                             config.cliprangeValue());
-                    NDArray total = pg.loss().add(vf.loss().mul((float) config.vfCoef()));       // ()
+                    NDArray total = pg.loss().add(Scalars.times(vf.loss(), config.vfCoef()));       // ()
                     loss = total.getFloat();
                     approxKl = pg.approxKl();
                     stats.add("policy_loss", pg.loss().getFloat());

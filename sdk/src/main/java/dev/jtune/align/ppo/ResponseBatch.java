@@ -8,6 +8,7 @@ import dev.jtune.model.AttentionMask;
 import dev.jtune.model.LlamaModel;
 
 import java.util.List;
+import dev.jtune.engine.Scalars;
 
 /**
  * Rollouts laid out for one forward pass, as TRL does: prompts left-padded to a common width P, responses
@@ -109,7 +110,7 @@ public final class ResponseBatch {
             }
         }
         NDArray target = scope.create(ids, new Shape(rows, responseWidth, 1));       // (B, R, 1)
-        return logits.div((float) (temperature + 1e-7)).logSoftmax(-1)               // (B, R, V)
+        return Scalars.times(logits, 1.0 / (temperature + 1e-7)).logSoftmax(-1)               // (B, R, V)
                 .gather(target, 2).squeeze(-1);                                      // (B, R)
     }
 
