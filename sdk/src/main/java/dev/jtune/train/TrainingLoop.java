@@ -131,20 +131,8 @@ public final class TrainingLoop implements AutoCloseable {
                 int s = step + 1;
                 long t0 = System.nanoTime();
                 engine.setRandomSeed(seedFor(config.seed(), s));
-                Map<String, Object> before = objective.state();
                 Window w = accumulate(s);
                 norm = Gradients.clipGlobalNorm(params.values(), config.maxGradNorm());
-                if (Double.isFinite(w.loss()) && !Double.isFinite(norm)) {
-                    // A finite loss with a non-finite gradient has been seen intermittently on this engine
-                    // (djl-notes trap 3); the same step recomputed from the same data and seed comes out finite.
-                    LOG.warn("step {}: gradient norm {} with a finite loss {}; recomputing the step once", s, norm,
-                            w.loss());
-                    Gradients.zero(params.values());
-                    objective.restore(before);
-                    engine.setRandomSeed(seedFor(config.seed(), s));
-                    w = accumulate(s);
-                    norm = Gradients.clipGlobalNorm(params.values(), config.maxGradNorm());
-                }
                 if (!Double.isFinite(w.loss()) || !Double.isFinite(norm)) {
                     Gradients.zero(params.values());
                     throw new TrainingDivergedException(s, w.loss(), norm, checkpoints.latest().orElse(null));
