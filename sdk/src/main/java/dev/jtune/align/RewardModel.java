@@ -33,6 +33,9 @@ import java.util.List;
  */
 public final class RewardModel implements AutoCloseable {
 
+    /** Sequences scored in one forward pass by {@link #scoreTokens}. */
+    static final int SCORE_BATCH = 64;
+
     /** The adapter name the reward adapter is loaded under. */
     public static final String ADAPTER = "default";
 
@@ -145,13 +148,22 @@ public final class RewardModel implements AutoCloseable {
     }
 
     /**
-     * The rewards of already tokenized sequences (e.g. a policy's samples), each read at its last token; the
-     * sequences are right-padded into one batch.
+     * The rewards of already tokenized sequences (e.g. a policy's samples), each read at its last token. They are
+     * scored {@value #SCORE_BATCH} at a time, right-padded to the longest of each batch, so that memory stays bounded
+     * however many are passed.
      */
     public float[] scoreTokens(List<int[]> sequences) {
-        if (sequences.isEmpty()) {
-            return new float[0];
+        float[] scores = new float[sequences.size()];
+        for (int from = 0; from < sequences.size(); from += SCORE_BATCH) {
+            List<int[]> chunk = sequences.subList(from, Math.min(sequences.size(), from + SCORE_BATCH));
+            float[] part = scoreBatch(chunk, from);
+            System.arraycopy(part, 0, scores, from, part.length);
         }
+        return scores;
+    }
+
+    /** One right-padded batch of {@link #scoreTokens}; {@code offset} numbers the sequences in error messages. */
+    private float[] scoreBatch(List<int[]> sequences, int offset) {
         int b = sequences.size();
         int t = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
         long[] ids = new long[b * t];
@@ -159,7 +171,7 @@ public final class RewardModel implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             int[] s = sequences.get(i);
             if (s.length == 0) {
-                throw new IllegalArgumentException("sequence " + i + " is empty");
+                throw new IllegalArgumentException("sequence " + (offset + i) + " is empty");
             }
             for (int j = 0; j < s.length; j++) {
                 ids[i * t + j] = s[j];
