@@ -84,7 +84,7 @@ public final class GrpoRecipe {
             Scorer scorer = PpoRecipe.scorer(s, lora, base.padId(), heads);
             RunDirectory.writeRunJson(out, "grpo", s.resolved(), seed);
             PolicyModels models = new PolicyModels(lora, reference, null, null);
-            Rollouts rollouts = new Rollouts(models, base.tokenizer(), scorer);
+            Rollouts rollouts = new Rollouts(models, base.tokenizer(), SftRecipe.promptIds(s, base), scorer);
             LOG.info("GRPO: {} prompts, {} steps of {} prompts x {} completions, reference {}", prompts.size(),
                     config.steps(), config.promptsPerStep(), config.groupSize(),
                     reference == null ? "base" : reference);

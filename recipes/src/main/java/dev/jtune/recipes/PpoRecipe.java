@@ -72,6 +72,8 @@ public final class PpoRecipe {
         o.addOption(Cli.opt("adapter", "DIR", "SFT adapter the policy starts from (default: a fresh adapter)"));
         o.addOption(Cli.opt("prompts", "FILE", "prompts: .jsonl with a \"prompt\" field, or text, one per line"));
         o.addOption(Cli.opt("eval-prompts", "FILE", "held-out prompts scored before and after training"));
+        o.addOption(Cli.opt("template", "NAME", "how prompts are shown to the policy: llama3, chatml, alpaca, or raw "
+                + "for the bare text (default: the model's chat template, else alpaca, as sft renders)"));
         o.addOption(Cli.opt("reward-adapter", "DIR", "reward model: PEFT adapter with a score head"));
         o.addOption(Cli.opt("reward-fn", "SPEC", "programmatic reward instead: contains:WORD (1 if the response "
                 + "contains WORD, else 0)"));
@@ -134,7 +136,7 @@ public final class PpoRecipe {
             Scorer scorer = scorer(s, lora, base.padId(), heads);
             RunDirectory.writeRunJson(out, "ppo", s.resolved(), seed);
             PolicyModels models = new PolicyModels(lora, reference, valueHead, null);
-            Rollouts rollouts = new Rollouts(models, base.tokenizer(), scorer);
+            Rollouts rollouts = new Rollouts(models, base.tokenizer(), SftRecipe.promptIds(s, base), scorer);
             LOG.info("PPO: {} prompts, {} steps of {} rollouts, reference {}, reward {}", prompts.size(),
                     config.steps(), config.batchSize(), reference == null ? "base" : reference,
                     rewardAdapter != null ? rewardAdapter : s.string("reward-fn", null));

@@ -21,6 +21,8 @@ import dev.jtune.lora.LoraModel;
 import dev.jtune.lora.PeftAdapters;
 import dev.jtune.model.Flops;
 import dev.jtune.tokenizer.ChatTemplate;
+import dev.jtune.tokenizer.Message;
+import dev.jtune.tokenizer.Tokenizer;
 import dev.jtune.train.Loss;
 import dev.jtune.train.Plots;
 import dev.jtune.train.TrainConfig;
@@ -37,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * Supervised fine-tuning with a LoRA adapter: instruction data in, a PEFT adapter out ({@code RUN_DIR/final}).
@@ -167,19 +170,43 @@ public final class SftRecipe {
         return rows;
     }
 
-    /** The chat template: --template, else the model's own, else alpaca; reward and DPO render pairs the same way. */
+    /** The chat renderer of {@link #chatTemplate}; reward and DPO render pairs the same way. */
     static ChatRenderer renderer(Settings s, Path tokenizerDir) {
+        ChatTemplate template = chatTemplate(s, tokenizerDir);
+        return new TemplateRenderer(template, template != ChatTemplate.builtIn("alpaca")); // alpaca has no end of turn
+    }
+
+    /** The chat template: --template, else the model's own, else alpaca. */
+    static ChatTemplate chatTemplate(Settings s, Path tokenizerDir) {
         String name = s.string("template", null);
         if (name != null) {
-            return TemplateRenderer.builtIn(name);
+            try {
+                return ChatTemplate.builtIn(name);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--template: " + e.getMessage());
+            }
         }
         if (tokenizerDir != null && Files.isDirectory(tokenizerDir)) {
             try {
-                return new TemplateRenderer(ChatTemplate.fromDirectory(tokenizerDir), true);
+                return ChatTemplate.fromDirectory(tokenizerDir);
             } catch (IOException e) {
                 LOG.info("{}; using the built-in alpaca template", e.getMessage());
             }
         }
-        return TemplateRenderer.builtIn("alpaca");
+        return ChatTemplate.builtIn("alpaca");
+    }
+
+    /**
+     * How PPO and GRPO turn a prompt into the ids the policy continues: one user turn rendered by
+     * {@link #chatTemplate} with its generation prompt, exactly as SFT and the reward model saw conversations;
+     * {@code --template raw} gives the bare text, for a base model continuing documents.
+     */
+    static Function<String, int[]> promptIds(Settings s, Recipes.Base base) {
+        Tokenizer tokenizer = base.tokenizer();
+        if ("raw".equalsIgnoreCase(s.string("template", ""))) {
+            return tokenizer::encode;
+        }
+        ChatTemplate template = chatTemplate(s, base.tokenizerDir());
+        return prompt -> template.promptIds(tokenizer, List.of(new Message("user", prompt)));
     }
 }

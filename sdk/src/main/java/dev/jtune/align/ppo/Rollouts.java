@@ -8,6 +8,7 @@ import dev.jtune.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Samples responses from the policy adapter with the batched, KV-cached {@link Generator} and scores them: the
@@ -17,12 +18,20 @@ public final class Rollouts {
 
     private final PolicyModels models;
     private final Tokenizer tokenizer;
+    private final Function<String, int[]> promptIds;
     private final Scorer scorer;
     private final Generator generator;
 
-    public Rollouts(PolicyModels models, Tokenizer tokenizer, Scorer scorer) {
+    /**
+     * @param promptIds the ids the policy continues for a prompt: for a chat model the prompt rendered as a user turn
+     *                  with the template's generation prompt, as the SFT and reward data were rendered (a policy or
+     *                  reward model shown the bare text sees something it was never trained on); the tokenizer's
+     *                  plain encoding for a base model continuing text
+     */
+    public Rollouts(PolicyModels models, Tokenizer tokenizer, Function<String, int[]> promptIds, Scorer scorer) {
         this.models = models;
         this.tokenizer = tokenizer;
+        this.promptIds = promptIds;
         this.scorer = scorer;
         this.generator = new Generator(models.model(), tokenizer);
     }
@@ -48,7 +57,7 @@ public final class Rollouts {
         models.activatePolicy();
         List<int[]> ids = new ArrayList<>();
         for (String p : prompts) {
-            ids.add(tokenizer.encode(p));
+            ids.add(promptIds.apply(p));
         }
         List<Generation> gens = generator.generateIds(ids, params, null);
         List<Rollout> out = new ArrayList<>();

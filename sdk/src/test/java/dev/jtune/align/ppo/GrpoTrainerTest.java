@@ -29,7 +29,7 @@ class GrpoTrainerTest {
             GrpoConfig config = GrpoConfig.builder().steps(12).promptsPerStep(4).groupSize(8).lr(3e-3).beta(0.04)
                     .sampling(sampling).sampleEvery(5).seed(5).build();
             try (PolicyModels models = new PolicyModels(lora, null, null, null)) {
-                Rollouts rollouts = new Rollouts(models, lm.tokenizer(), Scorer.of(StoriesRl.NAMES_LILY));
+                Rollouts rollouts = new Rollouts(models, lm.tokenizer(), lm.tokenizer()::encode, Scorer.of(StoriesRl.NAMES_LILY));
                 List<String> heldOut = StoriesRl.repeat(StoriesRl.HELD_OUT_PROMPTS, 96);
                 SamplingParams eval = sampling.withSeed(999);
                 double start = rollouts.meanScore(heldOut, eval, 48);

@@ -38,7 +38,7 @@ class PpoTrainerTest {
                     .sampling(sampling).sampleEvery(5).seed(5).build();
             try (PolicyModels models = new PolicyModels(lora, null, head, heads)) {
                 assertSame(lm.model(), models.model(), "policy, critic and reference share one base model");
-                Rollouts rollouts = new Rollouts(models, lm.tokenizer(), Scorer.of(StoriesRl.NAMES_LILY));
+                Rollouts rollouts = new Rollouts(models, lm.tokenizer(), lm.tokenizer()::encode, Scorer.of(StoriesRl.NAMES_LILY));
                 List<String> heldOut = StoriesRl.repeat(StoriesRl.HELD_OUT_PROMPTS, 96);
                 SamplingParams eval = sampling.withSeed(999);
                 double start = rollouts.meanScore(heldOut, eval, 48);
