@@ -132,7 +132,8 @@ final class PipelineCommand {
         check(RewardRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
             "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
             "--out", rm.toString(), "--max-steps", String.valueOf(plan.rewardSteps()), "--batch-size", "16",
-            "--seq-len", "64", "--lr", "1e-3", "--seed", String.valueOf(seed)}), "reward");
+            "--seq-len", "64", "--lr", "1e-3", "--eval-every", String.valueOf(plan.rewardSteps() / 4),
+            "--seed", String.valueOf(seed)}), "reward");
         seconds.put("reward", since(t));
         t = System.nanoTime();
         Map<String, Object> rmReport = new LinkedHashMap<>();
@@ -164,7 +165,8 @@ final class PipelineCommand {
         check(DpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
             "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
             "--out", dpo.toString(), "--max-steps", String.valueOf(plan.dpoSteps()), "--batch-size", "16",
-            "--seq-len", "64", "--lr", "1e-4", "--beta", "0.1", "--seed", String.valueOf(seed)}), "dpo");
+            "--seq-len", "64", "--lr", "1e-4", "--beta", "0.1", "--eval-every", String.valueOf(plan.dpoSteps() / 4),
+            "--seed", String.valueOf(seed)}), "dpo");
         seconds.put("dpo", since(t));
         t = System.nanoTime();
         QuestionEval.Result dpoEval = evaluate("dpo", base, dpo.resolve("final"), world, plan);
