@@ -125,7 +125,7 @@ public final class Generator {
                 ? AttentionMask.causal(scope, batch, from, t, padded ? keyValid : null)  // (B|1, 1, T, S)
                 : null;                                                                // one query sees all
         NDArray hidden = model.hidden(input, pos, mask, cache);                        // (B, T, D)
-        NDArray logits = model.logits(hidden.get(":, -1:, :"));                         // (B, 1, V)
+        NDArray logits = model.logits(t == 1 ? hidden : hidden.get(":, -1:, :"));       // (B, 1, V)
         float[] flat = logits.toFloatArray();
         int v = flat.length / batch;
         float[][] rows = new float[batch][];

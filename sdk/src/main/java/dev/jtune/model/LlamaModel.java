@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import dev.jtune.engine.Engines;
+import dev.jtune.engine.Scalars;
 import dev.jtune.io.TensorSource;
 
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.jtune.engine.Scalars;
 
 /**
  * A LLaMA-style decoder: token embeddings, {@code numLayers} pre-norm blocks of grouped-query attention with RoPE
@@ -37,6 +37,8 @@ public final class LlamaModel implements AutoCloseable {
     private final NDArray finalNorm;   // (D)
     private final Linear lmHead;       // (V, D), the embedding matrix itself when tied
     private final Rope rope;
+    private final NDArray normEps;        // () RMSNorm epsilon, made once instead of per call
+    private final NDArray attentionScale; // () 1 / sqrt(hd)
 
     private LlamaModel(LlamaConfig config, NDManager manager, Map<String, NDArray> weights) {
         this.config = config;
@@ -56,6 +58,8 @@ public final class LlamaModel implements AutoCloseable {
         }
         this.blocks = Collections.unmodifiableList(list);
         this.rope = new Rope(config, manager);
+        this.normEps = Scalars.of(manager, config.rmsNormEps());
+        this.attentionScale = Scalars.of(manager, 1.0 / Math.sqrt(config.headDim()));
     }
 
     private static Linear linear(Map<String, NDArray> weights, String name) {
@@ -178,10 +182,10 @@ public final class LlamaModel implements AutoCloseable {
         int kvHeads = config.numKvHeads();
         int hd = config.headDim();
         int g = heads / kvHeads;
-        NDArray q = w.q().forward(x).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);   // (B, H, T, hd)
-        NDArray k = w.k().forward(x).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3); // (B, K, T, hd)
-        NDArray v = w.v().forward(x).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3); // (B, K, T, hd)
-        q = Scalars.times(rope.apply(q, cos, sin), 1.0 / Math.sqrt(hd));                           // (B, H, T, hd)
+        NDArray q = splitHeads(w.q().forward(x), heads, hd);                             // (B, H, T, hd)
+        NDArray k = splitHeads(w.k().forward(x), kvHeads, hd);                           // (B, K, T, hd)
+        NDArray v = splitHeads(w.v().forward(x), kvHeads, hd);                           // (B, K, T, hd)
+        q = rope.apply(q, cos, sin).mul(attentionScale);                                // (B, H, T, hd)
         k = rope.apply(k, cos, sin);                                                    // (B, K, T, hd)
         if (cache != null) {
             NDList held = cache.update(layer, k, v);
@@ -197,10 +201,24 @@ public final class LlamaModel implements AutoCloseable {
             scores = scores.add(mask.expandDims(1));                                    // + (B|1, 1, 1, T, S)
         }
         NDArray out = scores.softmax(-1).reshape(b, kvHeads, g * t, s)                  // (B, K, G*T, S)
-                .matMul(v)                                                              // (B, K, G*T, hd)
-                .reshape(b, heads, t, hd)                                               // (B, H, T, hd)
-                .transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);                // (B, T, H*hd)
-        return w.o().forward(out);                                                      // (B, T, D)
+                .matMul(v);                                                             // (B, K, G*T, hd)
+        return w.o().forward(mergeHeads(out, b, t, heads, hd));                         // (B, T, D)
+    }
+
+    /**
+     * (B, T, n*hd) -> (B, n, T, hd). A single position (decoding) is already in that order, so a reshape does it
+     * without the transpose; ops, not flops, are the cost of a decode step.
+     */
+    private static NDArray splitHeads(NDArray y, int n, int hd) {
+        long b = y.getShape().get(0);
+        long t = y.getShape().get(1);
+        return t == 1 ? y.reshape(b, n, 1, hd) : y.reshape(b, t, n, hd).transpose(0, 2, 1, 3);
+    }
+
+    /** (B, K, G*T, hd) with query head h = kv * G + j -> (B, T, H*hd), the inverse of {@link #splitHeads}. */
+    private static NDArray mergeHeads(NDArray out, long b, long t, int heads, int hd) {
+        return t == 1 ? out.reshape(b, 1, (long) heads * hd)
+                : out.reshape(b, heads, t, hd).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * hd);
     }
 
     private static NDArray mlp(Block w, NDArray x) {
@@ -210,7 +228,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt(); // (B, T, 1)
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(normEps).sqrt(); // (B, T, 1)
         return x.div(rms).mul(weight);                                                       // (B, T, D)
     }
 
