@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -277,7 +278,11 @@ public final class TrainingLoop implements AutoCloseable {
         return (int) (z & 0x7fffffff);
     }
 
+    /** Redraws loss.png from metrics.jsonl; nothing to draw before the first row is logged. */
     private void plotLoss() {
+        if (!Files.exists(metrics.file())) {
+            return;
+        }
         try {
             Plots.metrics(metrics.file(), runDir.resolve("loss.png"), "loss", "loss", "eval_loss");
         } catch (IOException | RuntimeException e) {
