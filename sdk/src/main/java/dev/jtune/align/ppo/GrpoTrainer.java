@@ -108,14 +108,8 @@ public final class GrpoTrainer implements AutoCloseable {
         ResponseBatch layout = ResponseBatch.of(batch, rollouts.padId());
         double temperature = config.sampling().temperature();
         boolean detachedOld = config.numIterations() == 1 && config.miniBatches() == 1;
-        double[][] ref;
-        double[][] old = null;
-        try (NDManager scope = models.model().manager().newSubManager()) {
-            ref = layout.ragged(layout.logProbs(models.referenceLogits(layout, scope), temperature));
-            if (!detachedOld) {
-                old = layout.ragged(layout.logProbs(models.policyLogits(layout, scope), temperature));
-            }
-        }
+        double[][] ref = models.logProbs(layout, temperature, true);
+        double[][] old = detachedOld ? null : models.logProbs(layout, temperature, false);
 
         Stats stats = update(batch, old, ref, advantages, step);
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -76,6 +76,25 @@ public final class PolicyModels implements AutoCloseable {
         lora.setActive(POLICY);
     }
 
+    /**
+     * Per-token log-probabilities of the sampled responses under the policy, or under the reference when
+     * {@code reference}, ragged per row. The pass runs in a scope of its own: an inference pass keeps every
+     * activation until its scope closes, so the rollout's passes run one after the other, not side by side.
+     */
+    public double[][] logProbs(ResponseBatch batch, double temperature, boolean reference) {
+        try (NDManager scope = model().manager().newSubManager()) {
+            NDArray logits = reference ? referenceLogits(batch, scope) : policyLogits(batch, scope); // (B, R, V)
+            return batch.ragged(batch.logProbs(logits, temperature));
+        }
+    }
+
+    /** The critic's per-token values of the sampled responses, ragged per row, in a scope of their own. */
+    public double[][] values(ResponseBatch batch) {
+        try (NDManager scope = model().manager().newSubManager()) {
+            return batch.ragged(values(batch, scope));
+        }
+    }
+
     /** The policy's logits at the response columns: (B, R, V). */
     public NDArray policyLogits(ResponseBatch batch, NDManager scope) {
         activatePolicy();

@@ -109,14 +109,9 @@ public final class PpoTrainer implements AutoCloseable {
         double[] raw = rollouts.score(batch);
         ResponseBatch layout = ResponseBatch.of(batch, rollouts.padId());
         double temperature = config.sampling().temperature();
-        double[][] logp;
-        double[][] ref;
-        double[][] values;
-        try (NDManager scope = models.model().manager().newSubManager()) {
-            logp = layout.ragged(layout.logProbs(models.policyLogits(layout, scope), temperature));
-            ref = layout.ragged(layout.logProbs(models.referenceLogits(layout, scope), temperature));
-            values = layout.ragged(models.values(layout, scope));
-        }
+        double[][] logp = models.logProbs(layout, temperature, false);
+        double[][] ref = models.logProbs(layout, temperature, true);
+        double[][] values = models.values(layout);
 
         // rewards: KL penalty per token, score at the end; then GAE and whitened advantages
         int n = batch.size();
@@ -193,29 +188,12 @@ public final class PpoTrainer implements AutoCloseable {
                 List<Rollout> part = new ArrayList<>();
                 idx.forEach(i -> part.add(batch.get(i)));
                 ResponseBatch mb = ResponseBatch.of(part, rollouts.padId());
-                double loss;
-                double approxKl;
-                try (NDManager scope = models.model().manager().newSubManager();
-                     GradientCollector gc = scope.getEngine().newGradientCollector()) {
-                    NDArray mask = mb.mask(scope);                                               // (b, R)
-                    NDArray logits = models.policyLogits(mb, scope);                             // (b, R, V)
-                    PpoLoss.PolicyTerms pg = PpoLoss.policy(mb.logProbs(logits, temperature),
-                            mb.tensor(pick(oldLogp, idx), scope), mb.tensor(pick(advantages, idx), scope), mask,
-                            config.cliprange());
-                    PpoLoss.ValueTerms vf = PpoLoss.value(models.values(mb, scope),
-                            mb.tensor(pick(oldValues, idx), scope), mb.tensor(pick(returns, idx), scope), mask,
-                            config.cliprangeValue());
-                    NDArray total = pg.loss().add(Scalars.times(vf.loss(), config.vfCoef()));       // ()
-                    loss = total.getFloat();
-                    approxKl = pg.approxKl();
-                    stats.add("policy_loss", pg.loss().getFloat());
-                    stats.add("value_loss", vf.loss().getFloat());
-                    stats.add("clip_fraction", pg.clipFraction());
-                    stats.add("value_clip_fraction", vf.clipFraction());
-                    stats.add("approx_kl", approxKl);
-                    stats.add("entropy", PpoLoss.entropy(logits, mask));
-                    gc.backward(total);
-                }
+                // policy and critic go backward one after the other: their gradients add up as one total loss's
+                // would, and only one forward pass's activations are held at a time
+                double[] policy = policyPass(mb, idx, oldLogp, advantages, temperature, stats);
+                double valueLoss = valuePass(mb, idx, oldValues, returns, stats);
+                double loss = policy[0] + config.vfCoef() * valueLoss;
+                double approxKl = policy[1];
                 double norm = Gradients.clipGlobalNorm(trainable, config.maxGradNorm());
                 if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                     Gradients.zero(trainable);
@@ -232,6 +210,42 @@ public final class PpoTrainer implements AutoCloseable {
             }
         }
         return stats;
+    }
+
+    /** The clipped policy loss of one minibatch, backward; returns {loss, approximate KL}. */
+    private double[] policyPass(ResponseBatch mb, List<Integer> idx, double[][] oldLogp, double[][] advantages,
+                                double temperature, Stats stats) {
+        try (NDManager scope = models.model().manager().newSubManager();
+             GradientCollector gc = scope.getEngine().newGradientCollector()) {
+            NDArray mask = mb.mask(scope);                                                       // (b, R)
+            NDArray logits = models.policyLogits(mb, scope);                                     // (b, R, V)
+            PpoLoss.PolicyTerms pg = PpoLoss.policy(mb.logProbs(logits, temperature),
+                    mb.tensor(pick(oldLogp, idx), scope), mb.tensor(pick(advantages, idx), scope), mask,
+                    config.cliprange());
+            double loss = pg.loss().getFloat();
+            stats.add("policy_loss", loss);
+            stats.add("clip_fraction", pg.clipFraction());
+            stats.add("approx_kl", pg.approxKl());
+            stats.add("entropy", PpoLoss.entropy(logits, mask));
+            gc.backward(pg.loss());
+            return new double[] {loss, pg.approxKl()};
+        }
+    }
+
+    /** The clipped value loss of one minibatch, weighted by vf_coef and backward; returns the unweighted loss. */
+    private double valuePass(ResponseBatch mb, List<Integer> idx, double[][] oldValues, double[][] returns,
+                             Stats stats) {
+        try (NDManager scope = models.model().manager().newSubManager();
+             GradientCollector gc = scope.getEngine().newGradientCollector()) {
+            PpoLoss.ValueTerms vf = PpoLoss.value(models.values(mb, scope),
+                    mb.tensor(pick(oldValues, idx), scope), mb.tensor(pick(returns, idx), scope), mb.mask(scope),
+                    config.cliprangeValue());
+            double loss = vf.loss().getFloat();
+            stats.add("value_loss", loss);
+            stats.add("value_clip_fraction", vf.clipFraction());
+            gc.backward(Scalars.times(vf.loss(), config.vfCoef()));
+            return loss;
+        }
     }
 
     /** The rows at {@code idx}, in that order (a minibatch); shared with {@link GrpoTrainer}. */
