@@ -147,7 +147,7 @@ final class PipelineCommand {
         check(PpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
             "--reward-adapter", rm.resolve("final").toString(), "--prompts", data.resolve(World.PROMPTS_FILE)
             .toString(), "--out", ppo.toString(), "--max-steps", String.valueOf(plan.ppoSteps()),
-            "--batch-size", "32", "--ppo-epochs", "2", "--lr", "2e-4", "--kl-coef", "0.2",
+            "--batch-size", "32", "--ppo-epochs", "2", "--lr", "2e-4", "--kl-coef", "0.2", "--missing-eos-penalty", "3",
             "--response-length", String.valueOf(plan.maxNewTokens()), "--temperature", "1.0",
             "--seed", String.valueOf(seed)}), "ppo");
         seconds.put("ppo", since(t));
