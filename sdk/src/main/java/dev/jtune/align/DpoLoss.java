@@ -1,11 +1,11 @@
 package dev.jtune.align;
 
 import ai.djl.ndarray.NDArray;
+import dev.jtune.engine.Scalars;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import dev.jtune.engine.Scalars;
 
 /**
  * Direct preference optimisation (Rafailov et al., 2023) as TRL's {@code DPOTrainer} defines it. With

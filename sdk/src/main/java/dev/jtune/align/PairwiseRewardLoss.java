@@ -1,10 +1,10 @@
 package dev.jtune.align;
 
 import ai.djl.ndarray.NDArray;
+import dev.jtune.engine.Scalars;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.jtune.engine.Scalars;
 
 /**
  * The reward model's Bradley-Terry objective, as TRL's {@code RewardTrainer} defines it: per pair

@@ -2,12 +2,12 @@ package dev.jtune.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.jtune.engine.Scalars;
 import dev.jtune.model.Linear;
 import dev.jtune.model.LinearAdapter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import dev.jtune.engine.Scalars;
 
 /**
  * The LoRA adapters of one projection, by adapter name. Whether one is active, disabled or merged is decided by

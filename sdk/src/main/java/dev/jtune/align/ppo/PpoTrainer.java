@@ -3,6 +3,7 @@ package dev.jtune.align.ppo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import dev.jtune.engine.Scalars;
 import dev.jtune.train.AdamW;
 import dev.jtune.train.AdamWConfig;
 import dev.jtune.train.Gradients;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import dev.jtune.engine.Scalars;
 
 /**
  * PPO for language models (Ouyang et al. 2203.02155 as TRL implements it). One step:

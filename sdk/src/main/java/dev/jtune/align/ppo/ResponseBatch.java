@@ -4,11 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.jtune.engine.Scalars;
 import dev.jtune.model.AttentionMask;
 import dev.jtune.model.LlamaModel;
 
 import java.util.List;
-import dev.jtune.engine.Scalars;
 
 /**
  * Rollouts laid out for one forward pass, as TRL does: prompts left-padded to a common width P, responses
