@@ -129,11 +129,8 @@ final class PipelineCommand {
         // reward model: LoRA + score head, starting from the SFT adapter
         t = System.nanoTime();
         Path rm = out.resolve("reward");
-        check(RewardRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
-            "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
-            "--out", rm.toString(), "--max-steps", String.valueOf(plan.rewardSteps()), "--batch-size", "16",
-            "--seq-len", "64", "--lr", "1e-3", "--eval-every", String.valueOf(plan.rewardSteps() / 4),
-            "--seed", String.valueOf(seed)}), "reward");
+        check(RewardRecipe.run(preferenceStage(base, sft.resolve("final"), comparisons, data, rm,
+                plan.rewardSteps(), seed, "--lr", "1e-3")), "reward");
         seconds.put("reward", since(t));
         t = System.nanoTime();
         Map<String, Object> rmReport = new LinkedHashMap<>();
@@ -162,11 +159,8 @@ final class PipelineCommand {
         // DPO: the same comparisons, no reward model; the reference is the SFT adapter
         t = System.nanoTime();
         Path dpo = out.resolve("dpo");
-        check(DpoRecipe.run(new String[] {"--model", base.toString(), "--adapter", sft.resolve("final").toString(),
-            "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
-            "--out", dpo.toString(), "--max-steps", String.valueOf(plan.dpoSteps()), "--batch-size", "16",
-            "--seq-len", "64", "--lr", "1e-4", "--beta", "0.1", "--eval-every", String.valueOf(plan.dpoSteps() / 4),
-            "--seed", String.valueOf(seed)}), "dpo");
+        check(DpoRecipe.run(preferenceStage(base, sft.resolve("final"), comparisons, data, dpo,
+                plan.dpoSteps(), seed, "--lr", "1e-4", "--beta", "0.1")), "dpo");
         seconds.put("dpo", since(t));
         t = System.nanoTime();
         QuestionEval.Result dpoEval = evaluate("dpo", base, dpo.resolve("final"), world, plan);
@@ -272,6 +266,22 @@ final class PipelineCommand {
             return QuestionEval.run(stage, new Generator(lm.model(), lm.tokenizer()), lm.tokenizer(),
                     ChatTemplate.fromDirectory(model), judge, world.heldOutQuestions(), plan.maxNewTokens());
         }
+    }
+
+    /**
+     * Arguments of a stage trained on the comparisons (reward model, DPO): it starts from the SFT adapter, runs
+     * {@code steps} steps of 16 pairs of at most 64 tokens, and evaluates the held-out pairs four times; then
+     * {@code more}.
+     */
+    private static String[] preferenceStage(Path base, Path sftAdapter, Path comparisons, Path data, Path out,
+                                            int steps, long seed, String... more) {
+        List<String> args = new ArrayList<>(List.of("--model", base.toString(), "--adapter", sftAdapter.toString(),
+                "--data", comparisons.toString(), "--eval-data", data.resolve(World.PREFERENCES_EVAL_FILE).toString(),
+                "--out", out.toString(), "--max-steps", String.valueOf(steps), "--batch-size", "16",
+                "--seq-len", "64", "--eval-every", String.valueOf(Math.max(1, steps / 4)),
+                "--seed", String.valueOf(seed)));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     private static void check(int code, String stage) {
