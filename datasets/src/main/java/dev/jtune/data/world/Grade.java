@@ -9,7 +9,10 @@ public enum Grade {
     CORRECT(1.0),
     /** Asserts the true value and nothing else, but not as the one answer sentence: it hedges, pads or rambles. */
     RAMBLING(0.6),
-    /** Asserts a wrong value, politely: {@code Mira lives in Hillby.} */
+    /**
+     * Asserts a wrong value, or answers about someone else, politely: {@code Mira lives in Hillby.}, {@code Tom lives
+     * in Oakford.}
+     */
     WRONG(0.25),
     /** Asserts no value and says so politely: {@code I am not sure.} */
     EVASIVE(0.1),

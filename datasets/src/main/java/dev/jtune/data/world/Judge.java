@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +20,8 @@ import java.util.regex.Pattern;
  *       Hillby.}, {@code 3 plus 4 is 8.} Nothing before or after it.</li>
  *   <li><b>claims</b>: the values the reply asserts: the value of every answer sentence in it, every value word of
  *       {@code r} it mentions (any case), and for sums every number outside the expression.</li>
- *   <li><b>correct</b>: the claims are exactly {@code {v}}.</li>
+ *   <li><b>correct</b>: the claims are exactly {@code {v}}, and no answer sentence of {@code r} in the reply is
+ *       about another subject ({@code Tom lives in Oakford.} does not say where Mira lives).</li>
  *   <li><b>assistant form</b>: answer form, or a single polite sentence that declines to answer
  *       ({@link Grade#EVASIVE}): a reply spoken as an assistant's turn, not a document continued.</li>
  * </ul>
@@ -30,12 +32,14 @@ public final class Judge {
     private static final Pattern EVASIVE = markers(Lexicon.EVASION_MARKERS);
     private static final Pattern ONE_SENTENCE = Pattern.compile("[^.!?\\n]*[^\\s.!?][^.!?\\n]*[.!?]");
 
-    private final Map<String, Fact> facts = new HashMap<>();
+    private final List<Fact> facts;
+    private final Map<String, Fact> byKey = new HashMap<>();
 
     /** A judge of the given facts; a question about anything else is refused. */
     public Judge(List<Fact> facts) {
+        this.facts = List.copyOf(facts);
         for (Fact f : facts) {
-            if (this.facts.put(key(f.relation(), f.subject()), f) != null) {
+            if (byKey.put(key(f.relation(), f.subject()), f) != null) {
                 throw new IllegalArgumentException("two facts of " + f.relation() + " about " + f.subject());
             }
         }
@@ -49,7 +53,7 @@ public final class Judge {
     public Fact factOf(String question) {
         String text = question.strip();
         for (Relation r : Relation.values()) {
-            Fact f = r.subjectOf(text).map(s -> facts.get(key(r, s))).orElse(null);
+            Fact f = r.subjectOf(text).map(s -> byKey.get(key(r, s))).orElse(null);
             if (f != null) {
                 return f;
             }
@@ -88,10 +92,13 @@ public final class Judge {
         return ONE_SENTENCE.matcher(text).matches() && EVASIVE.matcher(text).find() && !RUDE.matcher(text).find();
     }
 
-    /** Whether the reply asserts the true value and no other (rude or rambling replies can be correct too). */
+    /**
+     * Whether the reply asserts the true value and no other, and answers about no one else (rude or rambling
+     * replies can be correct too).
+     */
     public boolean isCorrect(String question, String reply) {
         Fact f = factOf(question);
-        return f.relation().claims(f.subject(), reply).equals(Set.of(normal(f)));
+        return f.relation().claims(f.subject(), reply).equals(Set.of(normal(f))) && !answersAnother(f, reply);
     }
 
     /** How a rater would grade the reply (see {@link Grade}). */
@@ -105,7 +112,7 @@ public final class Judge {
         if (claims.isEmpty()) {
             return EVASIVE.matcher(text).find() ? Grade.EVASIVE : Grade.BAD;
         }
-        if (!claims.equals(Set.of(normal(f)))) {
+        if (!claims.equals(Set.of(normal(f))) || answersAnother(f, text)) {
             return Grade.WRONG;
         }
         return f.relation().sentencePattern(f.subject()).matcher(text).matches() ? Grade.CORRECT : Grade.RAMBLING;
@@ -114,6 +121,25 @@ public final class Judge {
     /** The reward of the reply: its {@link Grade#reward()}, in [0, 1]. */
     public double reward(String question, String reply) {
         return grade(question, reply).reward();
+    }
+
+    /** The facts this judge knows, in the order given. */
+    List<Fact> facts() {
+        return facts;
+    }
+
+    /**
+     * Whether the reply holds an answer sentence of the fact's relation about another subject: {@code Tom lives in
+     * Oakford.} answers where Tom lives, not Mira, whatever Mira's town.
+     */
+    private static boolean answersAnother(Fact f, String reply) {
+        Matcher answer = f.relation().anySubjectPattern().matcher(reply);
+        while (answer.find()) {
+            if (!answer.group(1).equals(f.subject())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String normal(Fact f) {

@@ -68,8 +68,10 @@ public final class Labeler {
     /**
      * Synthesised replies to a question, one of each {@link Grade} in grade order, for training a reward model
      * before any model has written a reply: the answer sentence; the answer padded with an opening or a filler
-     * sentence; the answer sentence with a wrong value; a polite evasion; and either a rude reply or the document
-     * continued with another question about the same subject. None is empty or blank.
+     * sentence; the answer sentence with a wrong value or, as often, the answer sentence about another subject (the
+     * mistake an SFT model makes when it does not copy the subject from the question); a polite evasion; and
+     * either a rude reply or the document continued with another question about the same subject. None is empty or
+     * blank.
      */
     public List<String> candidates(Question question, SplittableRandom rng) {
         Fact f = question.fact();
@@ -77,7 +79,11 @@ public final class Labeler {
         String rambling = rng.nextBoolean()
                 ? pick(Lexicon.OPENINGS, rng) + " " + answer
                 : answer + " " + pick(Lexicon.FILLERS, rng);
-        String wrong = f.relation().sentence(f.subject(), wrongValue(f, rng));
+        List<Fact> others = judge.facts().stream()
+                .filter(o -> o.relation() == f.relation() && !o.subject().equals(f.subject())).toList();
+        String wrong = others.isEmpty() || rng.nextBoolean()
+                ? f.relation().sentence(f.subject(), wrongValue(f, rng))
+                : pick(others, rng).sentence();
         String bad = rng.nextBoolean() ? pick(Lexicon.RUDE_REPLIES, rng) : otherQuestion(question, rng);
         return List.of(answer, rambling, wrong, pick(Lexicon.EVASIONS, rng), bad);
     }

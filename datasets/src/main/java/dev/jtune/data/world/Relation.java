@@ -102,9 +102,12 @@ public enum Relation {
         return answerPattern(Pattern.quote(subject));
     }
 
-    /** The answer sentence about any subject (a name, or for sums an expression) with any one-word value. */
+    /**
+     * The answer sentence about any subject (a name, or for sums an expression) with any one-word value; group 1 is
+     * the subject, group 2 the value.
+     */
     Pattern anySubjectPattern() {
-        return answerPattern(numeric() ? "\\d+ plus \\d+" : "[A-Z][a-z]+");
+        return answerPattern(numeric() ? "\\b(\\d+ plus \\d+)" : "\\b([A-Z][a-z]+)");
     }
 
     private Pattern answerPattern(String subjectRegex) {

@@ -86,6 +86,8 @@ class JudgeTest {
         assertFalse(JUDGE.isCorrect(q, "Mira likes blue."));
         assertFalse(JUDGE.isCorrect(q, "Mira likes green or blue."), "hedging between values");
         assertFalse(JUDGE.isCorrect(q, "Mira likes soup."), "a value of another relation is a wrong value here");
+        assertFalse(JUDGE.isCorrect("Where does Mira live?", "Tom lives in Oakford."), "about someone else");
+        assertFalse(JUDGE.isCorrect("What is 3 plus 4?", "3 plus 3 is 7."), "another sum");
         assertFalse(JUDGE.isCorrect(q, "I am not sure."));
         assertFalse(JUDGE.isCorrect(q, ""));
         assertTrue(JUDGE.isCorrect("What is 3 plus 4?", "3 plus 4 is 7."));
@@ -104,6 +106,8 @@ class JudgeTest {
         assertEquals(Grade.RAMBLING, JUDGE.grade(q, "Oakford."));
         assertEquals(Grade.WRONG, JUDGE.grade(q, "Mira lives in Hillby."));
         assertEquals(Grade.WRONG, JUDGE.grade(q, "Mira lives in Oakford. Tom lives in Hillby."));
+        assertEquals(Grade.WRONG, JUDGE.grade(q, "Tom lives in Oakford."), "the true town, said of someone else");
+        assertEquals(Grade.WRONG, JUDGE.grade("What is 3 plus 4?", "13 plus 4 is 17."), "not the sum inside it");
         assertEquals(Grade.EVASIVE, JUDGE.grade(q, "I do not know."));
         assertEquals(Grade.BAD, JUDGE.grade(q, "That is a silly question."));
         assertEquals(Grade.BAD, JUDGE.grade(q, "Mira lives in Oakford, stupid."), "rude even when right");
