@@ -68,16 +68,21 @@ class ChatTemplateTest {
     }
 
     @Test
-    void trainedTokenizerTemplateRendersLikeTheBuiltIn(@TempDir Path dir) throws IOException {
+    void trainedTokenizerTemplateStartsEachMessageWithASpace(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|begin_of_text|>\", "
-                + "\"chat_template\": " + new com.google.gson.Gson().toJson(TokenizerJsonWriter.LLAMA3_CHAT_TEMPLATE)
+                + "\"chat_template\": " + new com.google.gson.Gson().toJson(TokenizerJsonWriter.CHAT_TEMPLATE)
                 + "}");
         ChatTemplate trained = ChatTemplate.fromDirectory(dir);
-        ChatTemplate builtIn = ChatTemplate.builtIn("llama3");
-        for (boolean generation : new boolean[]{false, true}) {
-            assertEquals(builtIn.render(TWO_TURNS, generation), trained.render(TWO_TURNS, generation));
-            assertEquals(builtIn.renderSegments(TWO_TURNS, generation), trained.renderSegments(TWO_TURNS, generation));
-        }
+        String expected = "<|begin_of_text|>"
+                + "<|start_header_id|>system<|end_header_id|> You are terse.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|> Hi there!<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|> Hello.<|eot_id|>"
+                + "<|start_header_id|>user<|end_header_id|> What is 2+2?<|eot_id|>"
+                + "<|start_header_id|>assistant<|end_header_id|> 4<|eot_id|>";
+        assertEquals(expected, trained.render(TWO_TURNS, false));
+        assertEquals(expected + "<|start_header_id|>assistant<|end_header_id|>", trained.render(TWO_TURNS, true));
+        // the space belongs to the reply, so the reply's first word is tokenized as in running text
+        assertEquals(List.of(" Hello.<|eot_id|>", " 4<|eot_id|>"), assistantTexts(trained, TWO_TURNS, false));
     }
 
     @Test
