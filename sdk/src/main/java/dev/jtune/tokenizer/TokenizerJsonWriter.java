@@ -23,7 +23,7 @@ final class TokenizerJsonWriter {
      * them ({@code " Mira"}, {@code " 7"}); after a blank line the reply's first word would be its space-less twin, a
      * token the corpus has only at the start of documents. A reply begun with the space starts with the same token
      * as the name in the question, which a model then copies from the question as it does in prose: on the
-     * pipeline's world this took a LoRA SFT model from 0.47 to 0.74 on held-out questions.
+     * pipeline's full preset this raised the SFT model's held-out accuracy from 0.46 to 0.65.
      */
     static final String CHAT_TEMPLATE = "{{ bos_token }}{% for message in messages %}"
             + "{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|> ' + message['content'] | trim"
