@@ -6,8 +6,10 @@ import dev.jtune.data.Turn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -19,10 +21,13 @@ import java.util.stream.IntStream;
 public final class Labeler {
 
     private final Judge judge;
+    /** The judge's facts by relation, in the judge's order: where a wrong answer about another subject comes from. */
+    private final Map<Relation, List<Fact>> factsByRelation;
 
     /** A labeler grading with {@code judge}. */
     public Labeler(Judge judge) {
         this.judge = Objects.requireNonNull(judge, "judge");
+        this.factsByRelation = judge.facts().stream().collect(Collectors.groupingBy(Fact::relation));
     }
 
     /** The judge whose grades this labeler ranks by. */
@@ -79,8 +84,8 @@ public final class Labeler {
         String rambling = rng.nextBoolean()
                 ? pick(Lexicon.OPENINGS, rng) + " " + answer
                 : answer + " " + pick(Lexicon.FILLERS, rng);
-        List<Fact> others = judge.facts().stream()
-                .filter(o -> o.relation() == f.relation() && !o.subject().equals(f.subject())).toList();
+        List<Fact> others = factsByRelation.get(f.relation()).stream()
+                .filter(o -> !o.subject().equals(f.subject())).toList();
         String wrong = others.isEmpty() || rng.nextBoolean()
                 ? f.relation().sentence(f.subject(), wrongValue(f, rng))
                 : pick(others, rng).sentence();
