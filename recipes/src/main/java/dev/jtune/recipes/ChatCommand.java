@@ -29,8 +29,7 @@ final class ChatCommand {
 
     static Options options() {
         Options o = GenerateCommand.samplingOptions(ModelOptions.add(new Options()));
-        o.addOption(Cli.opt("template", "NAME", "built-in chat template instead of the model's own: llama3, "
-                + "chatml, alpaca (default: the model's, else alpaca)"));
+        ModelOptions.addTemplate(o);
         o.addOption(Cli.opt("system", "TEXT", "a system message to start the conversation with"));
         return o;
     }

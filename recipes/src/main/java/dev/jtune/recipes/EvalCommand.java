@@ -54,8 +54,7 @@ final class EvalCommand {
         Options o = ModelOptions.add(new Options());
         o.addOption(Cli.opt("adapter", "DIR", "PEFT adapter to apply: a reward adapter (with score head) or an LM one"));
         o.addOption(Cli.opt("data", "FILE", "preference pairs, SFT records or text (required)"));
-        o.addOption(Cli.opt("template", "NAME", "built-in chat template instead of the model's own: llama3, "
-                + "chatml, alpaca (default: the model's, else alpaca)"));
+        ModelOptions.addTemplate(o);
         o.addOption(Cli.opt("seq-len", "N", "longest row in tokens (default 512)"));
         o.addOption(Cli.opt("batch-size", "N", "rows or pairs per forward pass (default 8)"));
         return o;

@@ -21,6 +21,13 @@ final class ModelOptions {
         return o;
     }
 
+    /** --template, for commands that render chats: a built-in template that replaces the model's own. */
+    static Options addTemplate(Options o) {
+        o.addOption(Cli.opt("template", "NAME", "built-in chat template instead of the model's own: llama3, "
+                + "chatml, alpaca (default: the model's, else alpaca)"));
+        return o;
+    }
+
     static LanguageModel load(Cli cli) throws IOException {
         LanguageModel lm = LanguageModel.load(cli.existingPath("model"), cli.optionalPath("tokenizer"),
                 Engines.device(cli.string("device", "cpu")));

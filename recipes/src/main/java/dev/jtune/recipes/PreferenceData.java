@@ -33,8 +33,7 @@ record PreferenceData(List<PreferenceExample> train, List<PreferenceBatch> heldO
     /** The flags both preference recipes add to the training ones. */
     static Options addOptions(Options o) {
         o.addOption(Cli.opt("adapter", "DIR", "start from this PEFT (SFT) adapter"));
-        o.addOption(Cli.opt("template", "NAME", "built-in chat template instead of the model's own: llama3, "
-                + "chatml, alpaca (default: the model's, else alpaca)"));
+        ModelOptions.addTemplate(o);
         o.addOption(Cli.opt("skip-bad-records", null, "skip and count malformed records instead of failing"));
         return o;
     }

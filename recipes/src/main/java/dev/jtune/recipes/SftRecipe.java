@@ -61,8 +61,7 @@ public final class SftRecipe {
     static Options options() {
         Options o = Recipes.trainingOptions(ModelOptions.add(new Options()));
         o.addOption(Cli.opt("adapter", "DIR", "start from this PEFT adapter instead of a fresh one"));
-        o.addOption(Cli.opt("template", "NAME", "built-in chat template instead of the model's own: llama3, "
-                + "chatml, alpaca (default: the model's, else alpaca)"));
+        ModelOptions.addTemplate(o);
         o.addOption(Cli.opt("train-on-prompt", null, "compute the loss on prompt tokens too"));
         o.addOption(Cli.opt("pack", null, "pack short examples into full sequences"));
         o.addOption(Cli.opt("skip-bad-records", null, "skip and count malformed records instead of failing"));
