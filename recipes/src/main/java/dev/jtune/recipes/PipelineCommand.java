@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.jtune.align.RewardModel;
 import dev.jtune.data.PreferencePair;
+import dev.jtune.data.world.Grade;
 import dev.jtune.data.world.Judge;
 import dev.jtune.data.world.Preset;
 import dev.jtune.data.world.Question;
@@ -133,9 +134,7 @@ final class PipelineCommand {
                 plan.rewardSteps(), seed, "--lr", "1e-3")), "reward");
         seconds.put("reward", since(t));
         t = System.nanoTime();
-        Map<String, Object> rmReport = new LinkedHashMap<>();
-        rmReport.put("heldout_accuracy", rewardAccuracy(base, rm.resolve("final"), world.preferenceEval()));
-        report.put("rm", rmReport);
+        report.put("rm", rewardAccuracy(base, rm.resolve("final"), world.preferenceEval(), world.judge()));
         seconds.put("eval_rm", since(t));
 
         // PPO: the SFT policy samples, the reward model scores, a KL penalty keeps it near the SFT model
@@ -169,8 +168,8 @@ final class PipelineCommand {
         seconds.put("eval_dpo", since(t));
 
         report.put("seconds", seconds);
-        writeReport(out, report, samples);
-        printTable(report);
+        PipelineReport.write(out, report, samples);
+        PipelineReport.print(report);
         return 0;
     }
 
@@ -233,18 +232,47 @@ final class PipelineCommand {
         return file;
     }
 
-    /** Share of held-out pairs whose chosen answer the reward model scores above the rejected one. */
-    private static double rewardAccuracy(Path model, Path adapter, List<PreferencePair> pairs) throws IOException {
+    /**
+     * The reward model on the held-out pairs: the share whose chosen answer it scores above the rejected one
+     * ({@code heldout_accuracy}), how many pairs there are, and the share for each kind of pair, named by the two
+     * answers' grades ({@code "correct>wrong"}) in grade order.
+     */
+    private static Map<String, Object> rewardAccuracy(Path model, Path adapter, List<PreferencePair> pairs,
+                                                      Judge judge) throws IOException {
         try (RewardModel rm = RewardModel.load(model, adapter)) {
             List<String> prompts = pairs.stream().map(p -> p.prompt().get(0).content()).toList();
             float[] chosen = rm.score(prompts, pairs.stream().map(PreferencePair::chosen).toList());
             float[] rejected = rm.score(prompts, pairs.stream().map(PreferencePair::rejected).toList());
-            int right = 0;
+            int[][] right = new int[Grade.values().length][Grade.values().length];
+            int[][] count = new int[Grade.values().length][Grade.values().length];
             for (int i = 0; i < chosen.length; i++) {
-                right += chosen[i] > rejected[i] ? 1 : 0;
+                int c = judge.grade(prompts.get(i), pairs.get(i).chosen()).ordinal();
+                int r = judge.grade(prompts.get(i), pairs.get(i).rejected()).ordinal();
+                right[c][r] += chosen[i] > rejected[i] ? 1 : 0;
+                count[c][r]++;
             }
-            return (double) right / chosen.length;
+            Map<String, Double> byPair = new LinkedHashMap<>();
+            int total = 0;
+            for (Grade c : Grade.values()) {
+                for (Grade r : Grade.values()) {
+                    if (count[c.ordinal()][r.ordinal()] > 0) {
+                        byPair.put(pairName(c, r), right[c.ordinal()][r.ordinal()]
+                                / (double) count[c.ordinal()][r.ordinal()]);
+                        total += right[c.ordinal()][r.ordinal()];
+                    }
+                }
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("heldout_accuracy", (double) total / chosen.length);
+            result.put("heldout_pairs", chosen.length);
+            result.put("heldout_accuracy_by_pair", byPair);
+            return result;
         }
+    }
+
+    /** How report.json names a kind of pair: {@code "correct>wrong"}. */
+    private static String pairName(Grade chosen, Grade rejected) {
+        return chosen.name().toLowerCase(Locale.ROOT) + ">" + rejected.name().toLowerCase(Locale.ROOT);
     }
 
     /** The mean of a metric over the last {@code n} logged steps of a run. */
@@ -292,52 +320,5 @@ final class PipelineCommand {
 
     private static double since(long t0) {
         return Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
-    }
-
-    private static void writeReport(Path out, Map<String, Object> report,
-                                    Map<String, List<Map<String, String>>> samples) throws IOException {
-        RunDirectory.writeAtomically(out.resolve("report.json"),
-                new GsonBuilder().setPrettyPrinting().create().toJson(report));
-        StringBuilder md = new StringBuilder("# jtune pipeline report\n\n");
-        md.append("Preset `").append(report.get("preset")).append("`, seed ").append(report.get("seed"))
-                .append(". Every figure is measured on held-out questions the SFT data never asks.\n\n");
-        md.append(table(report)).append("\n");
-        md.append("Reward model: held-out pairwise accuracy ").append(((Map<?, ?>) report.get("rm"))
-                .get("heldout_accuracy")).append(". PPO KL to the SFT policy (mean of the last steps): ")
-                .append(((Map<?, ?>) report.get("ppo")).get("kl")).append(".\n\n");
-        md.append("Plots: `pretrain/loss.png`, `sft/loss.png`, `reward/loss.png`, `ppo/reward.png`, `ppo/kl.png`, "
-                + "`dpo/loss.png`. Seconds per stage: ").append(report.get("seconds")).append(".\n\n");
-        for (Map.Entry<String, List<Map<String, String>>> e : samples.entrySet()) {
-            md.append("## Sample answers: ").append(e.getKey()).append("\n\n");
-            for (Map<String, String> s : e.getValue()) {
-                md.append("- **").append(s.get("question")).append("** → ")
-                        .append(s.get("reply").isEmpty() ? "(nothing)" : s.get("reply").replace("\n", " ⏎ "))
-                        .append(" _(truth: ").append(s.get("truth")).append(")_\n");
-            }
-            md.append("\n");
-        }
-        RunDirectory.writeAtomically(out.resolve("report.md"), md.toString());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String table(Map<String, Object> report) {
-        StringBuilder t = new StringBuilder("| stage | answer rate | answers the subject asked | accuracy "
-                + "| mean reward |\n");
-        t.append("|---|---|---|---|---|\n");
-        for (String stage : List.of("base", "sft", "ppo", "dpo")) {
-            Object o = report.get(stage);
-            if (o instanceof Map<?, ?> m) {
-                Map<String, Object> s = (Map<String, Object>) m;
-                t.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f |%n", stage,
-                        s.get("answer_rate"), s.get("answer_form_rate"), s.get("accuracy"), s.get("mean_reward")));
-            }
-        }
-        return t.toString();
-    }
-
-    private static void printTable(Map<String, Object> report) {
-        System.out.println();
-        System.out.print(table(report));
-        System.out.println("seconds per stage: " + report.get("seconds"));
     }
 }

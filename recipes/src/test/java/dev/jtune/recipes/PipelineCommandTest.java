@@ -26,7 +26,11 @@ class PipelineCommandTest {
         double sftAnswer = r.getAsJsonObject("sft").get("answer_rate").getAsDouble();
         assertTrue(sftAnswer > baseAnswer + 0.3, "SFT answers where the base continues: " + baseAnswer + " -> "
                 + sftAnswer);
-        assertTrue(r.getAsJsonObject("rm").get("heldout_accuracy").getAsDouble() > 0.6, "reward model ranks pairs");
+        JsonObject rm = r.getAsJsonObject("rm");
+        assertTrue(rm.get("heldout_accuracy").getAsDouble() > 0.6, "reward model ranks pairs");
+        JsonObject byPair = rm.getAsJsonObject("heldout_accuracy_by_pair");
+        assertEquals(10, byPair.size(), "every two of the five grades: " + byPair.keySet());
+        assertTrue(byPair.get("correct>bad").getAsDouble() > 0.9, "a rude or off-topic reply ranks last: " + byPair);
         double sftReward = r.getAsJsonObject("sft").get("mean_reward").getAsDouble();
         double ppoReward = r.getAsJsonObject("ppo").get("mean_reward").getAsDouble();
         assertTrue(ppoReward >= sftReward - 0.02, "PPO does not lose reward: " + sftReward + " -> " + ppoReward);
@@ -35,6 +39,7 @@ class PipelineCommandTest {
         for (String stage : new String[] {"data", "tokenizer", "pretrain", "sft", "reward", "ppo", "dpo"}) {
             assertTrue(r.getAsJsonObject("seconds").has(stage), stage);
         }
-        assertTrue(Files.readString(out.resolve("report.md")).contains("| sft |"));
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("| sft |") && md.contains("| correct > wrong * |") && md.contains("| pretrain |"), md);
     }
 }
