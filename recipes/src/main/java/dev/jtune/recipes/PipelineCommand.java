@@ -48,7 +48,7 @@ final class PipelineCommand {
 
     static Plan plan(String preset) {
         return switch (preset) {
-            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 10, 40, 20);
+            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 10, 80, 20);
             case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 700, 16, 800, 4, 200, 30, 80, 24);
             default -> throw new UsageException("--preset must be smoke or full, got '" + preset + "'");
         };

@@ -35,7 +35,8 @@ class PipelineCommandTest {
         double ppoReward = r.getAsJsonObject("ppo").get("mean_reward").getAsDouble();
         assertTrue(ppoReward >= sftReward - 0.02, "PPO does not lose reward: " + sftReward + " -> " + ppoReward);
         assertTrue(Double.isFinite(r.getAsJsonObject("ppo").get("kl").getAsDouble()));
-        assertTrue(r.getAsJsonObject("dpo").has("accuracy"));
+        double dpoReward = r.getAsJsonObject("dpo").get("mean_reward").getAsDouble();
+        assertTrue(dpoReward > sftReward, "DPO raises the reward: " + sftReward + " -> " + dpoReward);
         for (String stage : new String[] {"data", "tokenizer", "pretrain", "sft", "reward", "ppo", "dpo"}) {
             assertTrue(r.getAsJsonObject("seconds").has(stage), stage);
         }
