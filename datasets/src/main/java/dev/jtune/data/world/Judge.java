@@ -32,12 +32,10 @@ public final class Judge {
     private static final Pattern EVASIVE = markers(Lexicon.EVASION_MARKERS);
     private static final Pattern ONE_SENTENCE = Pattern.compile("[^.!?\\n]*[^\\s.!?][^.!?\\n]*[.!?]");
 
-    private final List<Fact> facts;
     private final Map<String, Fact> byKey = new HashMap<>();
 
     /** A judge of the given facts; a question about anything else is refused. */
     public Judge(List<Fact> facts) {
-        this.facts = List.copyOf(facts);
         for (Fact f : facts) {
             if (byKey.put(key(f.relation(), f.subject()), f) != null) {
                 throw new IllegalArgumentException("two facts of " + f.relation() + " about " + f.subject());
@@ -121,11 +119,6 @@ public final class Judge {
     /** The reward of the reply: its {@link Grade#reward()}, in [0, 1]. */
     public double reward(String question, String reply) {
         return grade(question, reply).reward();
-    }
-
-    /** The facts this judge knows, in the order given. */
-    List<Fact> facts() {
-        return facts;
     }
 
     /**

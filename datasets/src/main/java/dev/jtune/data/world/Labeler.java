@@ -6,10 +6,8 @@ import dev.jtune.data.Turn;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -21,13 +19,10 @@ import java.util.stream.IntStream;
 public final class Labeler {
 
     private final Judge judge;
-    /** The judge's facts by relation, in the judge's order: where a wrong answer about another subject comes from. */
-    private final Map<Relation, List<Fact>> factsByRelation;
 
     /** A labeler grading with {@code judge}. */
     public Labeler(Judge judge) {
         this.judge = Objects.requireNonNull(judge, "judge");
-        this.factsByRelation = judge.facts().stream().collect(Collectors.groupingBy(Fact::relation));
     }
 
     /** The judge whose grades this labeler ranks by. */
@@ -73,19 +68,20 @@ public final class Labeler {
     /**
      * Synthesised replies to a question, one of each {@link Grade} in grade order, for training a reward model
      * before any model has written a reply: the answer sentence; the answer padded with an opening or a filler
-     * sentence; the answer sentence with a wrong value or, as often, the answer sentence about another subject (the
-     * mistake an SFT model makes when it does not copy the subject from the question); a polite evasion; and
-     * either a rude reply or the document continued with another question about the same subject. None is empty or
-     * blank.
+     * sentence; the answer sentence with a wrong value or, as often, the answer sentence of another subject's fact of
+     * the same relation drawn from {@code facts} (the mistake an SFT model makes when it does not copy the subject
+     * from the question); a polite evasion; and either a rude reply or the document continued with another question
+     * about the same subject. None is empty or blank. A world draws the other subject's fact from the question's own
+     * split, so that no held-out fact's sentence is ever a training candidate, nor a training fact's a held-out one.
      */
-    public List<String> candidates(Question question, SplittableRandom rng) {
+    public List<String> candidates(Question question, List<Fact> facts, SplittableRandom rng) {
         Fact f = question.fact();
         String answer = f.sentence();
         String rambling = rng.nextBoolean()
                 ? pick(Lexicon.OPENINGS, rng) + " " + answer
                 : answer + " " + pick(Lexicon.FILLERS, rng);
-        List<Fact> others = factsByRelation.get(f.relation()).stream()
-                .filter(o -> !o.subject().equals(f.subject())).toList();
+        List<Fact> others = facts.stream()
+                .filter(o -> o.relation() == f.relation() && !o.subject().equals(f.subject())).toList();
         String wrong = others.isEmpty() || rng.nextBoolean()
                 ? f.relation().sentence(f.subject(), wrongValue(f, rng))
                 : pick(others, rng).sentence();

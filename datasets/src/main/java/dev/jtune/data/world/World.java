@@ -146,7 +146,7 @@ public record World(long seed, Preset preset, List<Person> people, List<Fact> su
                 demonstrations(pool, preset.sftTrain(), demonstrator, sftRng),
                 demonstrations(sftEvalFacts, preset.sftEval(), demonstrator, sftRng),
                 prompts, heldOutQuestions,
-                pairs(prompts, labeler, pairRng), pairs(heldOutQuestions, labeler, pairRng),
+                pairs(prompts, pool, labeler, pairRng), pairs(heldOutQuestions, heldOutFacts, labeler, pairRng),
                 judge, labeler);
     }
 
@@ -195,10 +195,12 @@ public record World(long seed, Preset preset, List<Person> people, List<Fact> su
         return drawn.subList(0, Math.min(n, drawn.size()));
     }
 
-    private static List<PreferencePair> pairs(List<Question> questions, Labeler labeler, SplittableRandom rng) {
+    /** The labeler's pairs over synthesised candidates for each question, drawing wrong answers from {@code facts}. */
+    private static List<PreferencePair> pairs(List<Question> questions, List<Fact> facts, Labeler labeler,
+                                              SplittableRandom rng) {
         List<PreferencePair> pairs = new ArrayList<>();
         for (Question q : questions) {
-            pairs.addAll(labeler.pairs(q.prompt(), labeler.candidates(q, rng)));
+            pairs.addAll(labeler.pairs(q.prompt(), labeler.candidates(q, facts, rng)));
         }
         return pairs;
     }

@@ -54,7 +54,7 @@ class LabelerTest {
         for (int round = 0; round < 50; round++) {
             for (Fact f : facts) {
                 Question q = f.question(round % 3);
-                List<String> c = labeler.candidates(q, rng);
+                List<String> c = labeler.candidates(q, List.of(facts), rng);
                 assertEquals(List.of(0, 1, 2, 3, 4), labeler.rank(q.prompt(), c), c.toString());
                 for (int i = 0; i < c.size(); i++) {
                     assertEquals(Grade.values()[i], JudgeTest.JUDGE.grade(q.prompt(), c.get(i)), c.get(i));

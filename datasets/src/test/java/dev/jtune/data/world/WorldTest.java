@@ -1,6 +1,7 @@
 package dev.jtune.data.world;
 
 import dev.jtune.data.Conversation;
+import dev.jtune.data.PreferencePair;
 import dev.jtune.data.PromptCompletion;
 import dev.jtune.data.Role;
 import dev.jtune.data.SftRecord;
@@ -151,6 +152,29 @@ class WorldTest {
         for (Fact f : w.facts()) {
             assertTrue(sentences.contains(f.sentence()), "the corpus states " + f.sentence());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Preset.class)
+    void preferencePairsNeverStateAFactOfTheOtherSplit(Preset preset) {
+        World w = World.generate(7, preset);
+        Set<String> heldOut = w.heldOutQuestions().stream().map(Question::answer).collect(Collectors.toSet());
+        Set<String> training = w.preferencePrompts().stream().map(Question::answer).collect(Collectors.toSet());
+        for (PreferencePair p : w.preferenceTrain()) {
+            for (String s : heldOut) {
+                assertFalse(p.chosen().contains(s) || p.rejected().contains(s), "a held-out fact in training: " + p);
+            }
+        }
+        for (PreferencePair p : w.preferenceEval()) {
+            for (String s : training) {
+                assertFalse(p.chosen().contains(s) || p.rejected().contains(s), "a training fact held out: " + p);
+            }
+        }
+        long otherSubject = w.preferenceEval().stream()
+                .filter(p -> w.judge().grade(p.prompt().get(0).content(), p.rejected()) == Grade.WRONG
+                        && heldOut.contains(p.rejected()) && !p.chosen().contains(p.rejected()))
+                .count();
+        assertTrue(otherSubject > 0, "some held-out wrong answers are about another held-out subject");
     }
 
     private static int phrasingOf(Question q) {
