@@ -195,7 +195,10 @@ public record World(long seed, Preset preset, List<Person> people, List<Fact> su
         return drawn.subList(0, Math.min(n, drawn.size()));
     }
 
-    /** The labeler's pairs over synthesised candidates for each question, drawing wrong answers from {@code facts}. */
+    /**
+     * The labeler's pairs over synthesised candidates for each question, the wrong answer about another subject drawn
+     * from {@code facts}.
+     */
     private static List<PreferencePair> pairs(List<Question> questions, List<Fact> facts, Labeler labeler,
                                               SplittableRandom rng) {
         List<PreferencePair> pairs = new ArrayList<>();
