@@ -14,7 +14,10 @@ import java.util.Map;
  */
 final class PipelineReport {
 
-    /** Kinds of pair whose order a rater can only tell by knowing the fact asked about. */
+    /**
+     * Kinds of pair whose order a rater can only tell by knowing the fact asked about, or by checking that the wrong
+     * answer is about another subject.
+     */
     private static final List<String> NEED_THE_FACT = List.of("correct>wrong", "rambling>wrong");
 
     private PipelineReport() {
@@ -77,7 +80,8 @@ final class PipelineReport {
     private static String rewardSection(Map<String, Object> rm) {
         StringBuilder md = new StringBuilder("## Reward model\n\n");
         md.append(String.format(Locale.ROOT, "Held-out pairwise accuracy %.3f over %s pairs about facts no "
-                + "training pair asks about. By kind of pair (chosen > rejected; * needs the fact itself):%n%n",
+                + "training pair asks about. By kind of pair (chosen > rejected; * the wrong answer states a false value "
+                + "or another subject's fact, so ranking it needs the fact or the subject asked):%n%n",
                 (Double) rm.get("heldout_accuracy"), rm.get("heldout_pairs")));
         md.append("| pair | accuracy |\n|---|---|\n");
         ((Map<String, Double>) rm.get("heldout_accuracy_by_pair")).forEach((pair, acc) -> md.append("| ")
