@@ -61,7 +61,7 @@ final class PipelineReport {
         System.out.println("seconds per stage: " + report.get("seconds"));
     }
 
-    static String stageTable(Map<String, Object> report) {
+    private static String stageTable(Map<String, Object> report) {
         StringBuilder t = new StringBuilder("| stage | answer rate | answers the subject asked | accuracy "
                 + "| mean reward |\n");
         t.append("|---|---|---|---|---|\n");
