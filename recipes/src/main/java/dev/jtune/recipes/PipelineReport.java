@@ -80,8 +80,8 @@ final class PipelineReport {
     private static String rewardSection(Map<String, Object> rm) {
         StringBuilder md = new StringBuilder("## Reward model\n\n");
         md.append(String.format(Locale.ROOT, "Held-out pairwise accuracy %.3f over %s pairs about facts no "
-                + "training pair asks about. By kind of pair (chosen > rejected; * the wrong answer states a false value "
-                + "or another subject's fact, so ranking it needs the fact or the subject asked):%n%n",
+                + "training pair asks about. By kind of pair (chosen > rejected; * the wrong answer states a false "
+                + "value or another subject's fact, so ranking it needs the fact or the subject asked):%n%n",
                 (Double) rm.get("heldout_accuracy"), rm.get("heldout_pairs")));
         md.append("| pair | accuracy |\n|---|---|\n");
         ((Map<String, Double>) rm.get("heldout_accuracy_by_pair")).forEach((pair, acc) -> md.append("| ")
