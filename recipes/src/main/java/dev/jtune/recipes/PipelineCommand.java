@@ -243,27 +243,32 @@ final class PipelineCommand {
             List<String> prompts = pairs.stream().map(p -> p.prompt().get(0).content()).toList();
             float[] chosen = rm.score(prompts, pairs.stream().map(PreferencePair::chosen).toList());
             float[] rejected = rm.score(prompts, pairs.stream().map(PreferencePair::rejected).toList());
-            int[][] right = new int[Grade.values().length][Grade.values().length];
-            int[][] count = new int[Grade.values().length][Grade.values().length];
-            for (int i = 0; i < chosen.length; i++) {
-                int c = judge.grade(prompts.get(i), pairs.get(i).chosen()).ordinal();
-                int r = judge.grade(prompts.get(i), pairs.get(i).rejected()).ordinal();
-                right[c][r] += chosen[i] > rejected[i] ? 1 : 0;
-                count[c][r]++;
-            }
-            Map<String, Double> byPair = new LinkedHashMap<>();
-            int total = 0;
+            Map<String, int[]> tally = new LinkedHashMap<>(); // kind -> {ranked right, pairs}, in grade order
             for (Grade c : Grade.values()) {
                 for (Grade r : Grade.values()) {
-                    if (count[c.ordinal()][r.ordinal()] > 0) {
-                        byPair.put(pairName(c, r), right[c.ordinal()][r.ordinal()]
-                                / (double) count[c.ordinal()][r.ordinal()]);
-                        total += right[c.ordinal()][r.ordinal()];
+                    if (c.compareTo(r) < 0) {
+                        tally.put(pairName(c, r), new int[2]);
                     }
                 }
             }
+            int right = 0;
+            for (int i = 0; i < chosen.length; i++) {
+                String kind = pairName(judge.grade(prompts.get(i), pairs.get(i).chosen()),
+                        judge.grade(prompts.get(i), pairs.get(i).rejected()));
+                int[] t = tally.computeIfAbsent(kind, k -> new int[2]);
+                int won = chosen[i] > rejected[i] ? 1 : 0;
+                t[0] += won;
+                t[1]++;
+                right += won;
+            }
+            Map<String, Double> byPair = new LinkedHashMap<>();
+            tally.forEach((kind, t) -> {
+                if (t[1] > 0) {
+                    byPair.put(kind, t[0] / (double) t[1]);
+                }
+            });
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("heldout_accuracy", (double) total / chosen.length);
+            result.put("heldout_accuracy", (double) right / chosen.length);
             result.put("heldout_pairs", chosen.length);
             result.put("heldout_accuracy_by_pair", byPair);
             return result;

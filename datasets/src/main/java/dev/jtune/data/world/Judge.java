@@ -96,7 +96,7 @@ public final class Judge {
      */
     public boolean isCorrect(String question, String reply) {
         Fact f = factOf(question);
-        return f.relation().claims(f.subject(), reply).equals(Set.of(normal(f))) && !answersAnother(f, reply);
+        return onlyTheTruth(f, f.relation().claims(f.subject(), reply), reply);
     }
 
     /** How a rater would grade the reply (see {@link Grade}). */
@@ -110,7 +110,7 @@ public final class Judge {
         if (claims.isEmpty()) {
             return EVASIVE.matcher(text).find() ? Grade.EVASIVE : Grade.BAD;
         }
-        if (!claims.equals(Set.of(normal(f))) || answersAnother(f, text)) {
+        if (!onlyTheTruth(f, claims, text)) {
             return Grade.WRONG;
         }
         return f.relation().sentencePattern(f.subject()).matcher(text).matches() ? Grade.CORRECT : Grade.RAMBLING;
@@ -119,6 +119,11 @@ public final class Judge {
     /** The reward of the reply: its {@link Grade#reward()}, in [0, 1]. */
     public double reward(String question, String reply) {
         return grade(question, reply).reward();
+    }
+
+    /** Whether a reply's claims are exactly the true value and none of its answer sentences is about someone else. */
+    private static boolean onlyTheTruth(Fact f, Set<String> claims, String reply) {
+        return claims.equals(Set.of(normal(f))) && !answersAnother(f, reply);
     }
 
     /**
