@@ -7,6 +7,7 @@ import dev.jtune.align.DpoLoss;
 import dev.jtune.align.PairwiseRewardLoss;
 import dev.jtune.align.PreferenceBatch;
 import dev.jtune.align.PreferenceLoss;
+import dev.jtune.align.RewardHead;
 import dev.jtune.data.ErrorPolicy;
 import dev.jtune.data.PreferencePair;
 import dev.jtune.data.SftRecord;
@@ -23,7 +24,6 @@ import dev.jtune.data.sft.SftReader;
 import dev.jtune.lora.LoraModel;
 import dev.jtune.lora.PeftAdapters;
 import dev.jtune.model.LlamaModel;
-import dev.jtune.model.ScalarHead;
 import org.apache.commons.cli.Options;
 
 import java.io.IOException;
@@ -74,10 +74,12 @@ final class EvalCommand {
         List<PreferencePair> pairs = readPairs(data);
         try (Recipes.Base base = Recipes.loadBase(s);
              LoraModel lora = LoraModel.wrap(base.model())) {
-            NDArray score = null;
+            RewardHead head = null;
             if (adapter != null) {
                 PeftAdapters.load(lora, adapter, "default");
-                score = PeftAdapters.loadModule(adapter, ScalarHead.NAME, base.model().manager());
+                if (RewardHead.isRewardAdapter(adapter)) {
+                    head = RewardHead.load(adapter, base.model().config().hiddenSize(), base.model().manager(), false);
+                }
             }
             Map<String, Double> metrics;
             int read;
@@ -86,8 +88,8 @@ final class EvalCommand {
                 List<PreferenceExample> examples = new PreferenceExampleBuilder(base.tokenizer(),
                         SftRecipe.renderer(s, base.tokenizerDir()), seqLen, PreferenceExampleBuilder.TooLong.TRUNCATE)
                         .buildAll(pairs).examples();
-                metrics = score != null
-                        ? rewardMetrics(examples, base, new ScalarHead(score), batchSize)
+                metrics = head != null
+                        ? rewardMetrics(examples, base, head, batchSize)
                         : preferenceMetrics(examples, base, adapter != null ? lora : null, batchSize);
                 metrics.put("pairs_evaluated", (double) examples.size());
             } else {
@@ -124,7 +126,7 @@ final class EvalCommand {
     }
 
     private static Map<String, Double> rewardMetrics(List<PreferenceExample> examples, Recipes.Base base,
-                                                     ScalarHead head, int batchSize) {
+                                                     RewardHead head, int batchSize) {
         if (examples.isEmpty()) {
             throw new UsageException("no preference pair could be evaluated (all cut away by --seq-len?)");
         }

@@ -3,6 +3,7 @@ package dev.jtune.recipes;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import dev.jtune.align.RewardHead;
 import dev.jtune.align.ppo.KlEstimator;
 import dev.jtune.align.ppo.PolicyModels;
 import dev.jtune.align.ppo.PpoConfig;
@@ -128,7 +129,7 @@ public final class PpoRecipe {
             ScalarHead valueHead;
             if (rewardAdapter != null) {
                 PeftAdapters.load(lora, rewardAdapter, PolicyModels.VALUE);
-                valueHead = RewardAdapterScorer.readHead(rewardAdapter, heads, true);
+                valueHead = RewardHead.load(rewardAdapter, base.model().config().hiddenSize(), heads, true).score();
             } else {
                 lora.add(PolicyModels.VALUE, loraConfig, seed + 1);
                 valueHead = ScalarHead.create(base.model().config().hiddenSize(), seed + 2, heads);

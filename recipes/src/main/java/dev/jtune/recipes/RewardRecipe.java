@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.jtune.align.PairwiseRewardLoss;
 import dev.jtune.align.PreferenceBatch;
 import dev.jtune.align.PreferenceLoss;
+import dev.jtune.align.RewardHead;
 import dev.jtune.data.preference.PreferenceExampleBuilder;
 import dev.jtune.data.sft.LengthGroupedSampler;
 import dev.jtune.engine.GemmPeak;
@@ -30,8 +31,10 @@ import java.util.Map;
 /**
  * Reward model training: preference pairs in, a PEFT adapter with a {@code score} head out ({@code RUN_DIR/final},
  * task type SEQ_CLS, the head under {@code modules_to_save}), loadable with {@code RewardModel.load}.
- * The reward of a sequence is the head read at its last token; the loss is {@code -log σ(r_c - r_r - margin)}
- * (+ the optional centring term), as in TRL's reward trainer. Pairs longer than --seq-len are left out.
+ * The reward of a sequence is the head read at its last token, plus, with --likelihood-weight w, w times the mean
+ * log-probability of the reply's tokens under the model's own LM head ({@link RewardHead}); the loss is
+ * {@code -log σ(r_c - r_r - margin)} (+ the optional centring term), as in TRL's reward trainer. Pairs longer than
+ * --seq-len are left out.
  * <p>With --adapter the reward adapter starts as a copy of that (SFT) adapter and keeps training it, rather than
  * merging it and stacking a new one: the saved reward adapter then holds everything, so applications load only
  * the base and this one directory.
@@ -53,6 +56,8 @@ public final class RewardRecipe {
         Options o = PreferenceData.addOptions(Recipes.trainingOptions(ModelOptions.add(new Options())));
         o.addOption(Cli.opt("center-rewards", "X", "weight of mean((r_c + r_r)^2) keeping rewards near 0 "
                 + "(default 0; 0.01 is usual)"));
+        o.addOption(Cli.opt("likelihood-weight", "W", "add W x the reply's mean token log-probability to the "
+                + "head's score, so the model can draw on what its LM knows (default 0: the head alone)"));
         return o;
     }
 
@@ -81,11 +86,13 @@ public final class RewardRecipe {
             }
             lora.setTraining(true);
             LlamaModel model = base.model();
-            ScalarHead head = ScalarHead.create(model.config().hiddenSize(), seed, model.manager());
+            RewardHead head = new RewardHead(ScalarHead.create(model.config().hiddenSize(), seed, model.manager()),
+                    s.number("likelihood-weight", 0));
             PreferenceData data = PreferenceData.load(s, base, seqLen, batchSize,
                     PreferenceExampleBuilder.TooLong.DROP, seed);
-            LOG.info("reward model: {} training pairs, {} held-out batches, LoRA r={} on {}", data.train().size(),
-                    data.heldOut().size(), lora.config(ADAPTER).r(), lora.config(ADAPTER).targetModules());
+            LOG.info("reward model: {} training pairs, {} held-out batches, LoRA r={} on {}, likelihood weight {}",
+                    data.train().size(), data.heldOut().size(), lora.config(ADAPTER).r(),
+                    lora.config(ADAPTER).targetModules(), head.likelihoodWeight());
 
             LengthGroupedSampler sampler = new LengthGroupedSampler(data.lengths(), batchSize, seed);
             TrainConfig config = Recipes.trainConfig(s, sampler.batchesPerEpoch(), s.integer("grad-accum", 1), 1e-4,
@@ -95,7 +102,7 @@ public final class RewardRecipe {
             // train: the adapter and the head, the loss normalised per pair
             Map<String, NDArray> params = lora.parameters(ADAPTER);
             long loraParams = params.values().stream().mapToLong(p -> p.getShape().size()).sum();
-            params.put(PeftAdapters.savedKey(ScalarHead.NAME), head.weight());
+            params.put(RewardHead.HEAD_KEY, head.score().weight());
             Recipes.SampledBatches objective = new Recipes.SampledBatches(sampler,
                     (indices, scope) -> lossOf(data.batch(indices, base.padId()), model, head, objectiveLoss, scope));
             try (TrainingLoop loop = TrainingLoop.builder(params, config, objective, out)
@@ -112,7 +119,7 @@ public final class RewardRecipe {
             // save
             lora.setTraining(false);
             PeftAdapters.save(lora, ADAPTER, out.resolve("final"), base.modelPath().toString(), "SEQ_CLS",
-                    Map.of(ScalarHead.NAME, head.weight()));
+                    Map.of(ScalarHead.NAME, head.score().weight()), head.configFiles());
             Path metrics = out.resolve("metrics.jsonl");
             Plots.metrics(metrics, out.resolve("loss.png"), "reward model loss", "loss", "eval_loss");
             Plots.metrics(metrics, out.resolve("accuracy.png"), "pairwise accuracy", "accuracy", "eval_accuracy");
@@ -122,7 +129,7 @@ public final class RewardRecipe {
     }
 
     /** The pairwise loss of one batch: both replies scored in one forward pass. */
-    static Loss lossOf(PreferenceBatch batch, LlamaModel model, ScalarHead head, PairwiseRewardLoss loss,
+    static Loss lossOf(PreferenceBatch batch, LlamaModel model, RewardHead head, PairwiseRewardLoss loss,
                        NDManager scope) {
         NDArray rewards = batch.rewards(model, head, scope);                              // (2P)
         PreferenceLoss l = loss.compute(batch.chosen(rewards), batch.rejected(rewards), batch.margins());

@@ -2,6 +2,7 @@ package dev.jtune.recipes;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.jtune.align.RewardHead;
 import dev.jtune.align.RewardModel;
 import dev.jtune.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ class RewardRecipeTest {
         Path out = tmp.resolve("rm");
         PreferenceFixtures.run("reward", "--model", model.toString(), "--data",
                 Fixtures.path(PreferenceFixtures.HH).toString(), "--out", out.toString(), "--max-steps", "4",
-                "--seq-len", "160", "--batch-size", "2", "--eval-fraction", "0.02", "--center-rewards", "0.01");
+                "--seq-len", "160", "--batch-size", "2", "--eval-fraction", "0.02", "--center-rewards", "0.01",
+                "--likelihood-weight", "0.5");
         Path adapter = out.resolve("final");
         JsonObject config = JsonParser.parseString(Files.readString(adapter.resolve("adapter_config.json")))
                 .getAsJsonObject();
@@ -37,7 +39,10 @@ class RewardRecipeTest {
         assertEquals(4.0, ((Number) last.get("step")).doubleValue());
         assertTrue(last.containsKey("accuracy") && last.containsKey("margin") && last.containsKey("reward_std"),
                 last.toString());
+        assertEquals(0.5, JsonParser.parseString(Files.readString(adapter.resolve(RewardHead.CONFIG_FILE)))
+                .getAsJsonObject().get("likelihood_weight").getAsDouble());
         try (RewardModel rm = RewardModel.load(model, adapter)) {
+            assertEquals(0.5, rm.head().likelihoodWeight());
             assertTrue(Float.isFinite(rm.score("Hi", "Hello! How can I help?")));
         }
         String printed = PreferenceFixtures.run("eval", "--model", model.toString(), "--adapter", adapter.toString(),

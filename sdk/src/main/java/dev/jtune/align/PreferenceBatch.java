@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.jtune.model.LlamaModel;
-import dev.jtune.model.ScalarHead;
 
 import java.util.Arrays;
 
@@ -95,14 +94,14 @@ public record PreferenceBatch(int[][] inputIds, int[][] labels, int[] lengths, f
         return CompletionLogProbs.counts(labels);
     }
 
-    /** The reward of every row, read by {@code head} at its last real token: (2P), chosen rows first. */
-    public NDArray rewards(LlamaModel model, ScalarHead head, NDManager scope) {
+    /** The reward of every row, its score read by {@code head} at its last real token: (2P), chosen rows first. */
+    public NDArray rewards(LlamaModel model, RewardHead head, NDManager scope) {
         NDArray hidden = model.hidden(ids(scope), null, null, null);                     // (2P, T, D)
         int[] last = new int[lengths.length];
         for (int i = 0; i < last.length; i++) {
             last[i] = lengths[i] - 1;
         }
-        return head.scores(hidden, last);                                                // (2P)
+        return head.rewards(model, hidden, last, labels);                                // (2P)
     }
 
     /** The summed log-probability of every row's completion: (2P), chosen rows first. */

@@ -8,7 +8,6 @@ import dev.jtune.io.Checkpoints;
 import dev.jtune.lora.LoraModel;
 import dev.jtune.lora.PeftAdapters;
 import dev.jtune.model.LlamaModel;
-import dev.jtune.model.ScalarHead;
 import dev.jtune.tokenizer.ChatSegment;
 import dev.jtune.tokenizer.ChatTemplate;
 import dev.jtune.tokenizer.HfTokenizer;
@@ -19,12 +18,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A trained reward model for applications: the base model, the reward adapter and its {@code score} head, and the
  * tokenizer. A (prompt, response) pair is rendered as the reward recipe trains on it, a user turn then an assistant
- * turn through the chat template, and scored at its last token.
+ * turn through the chat template, and scored by its {@link RewardHead}: the score head at its last token, plus the
+ * likelihood term when the adapter has one.
  * <pre>{@code
  * try (RewardModel rm = RewardModel.load(Path.of("base"), Path.of("runs/rm/final"))) {
  *     float r = rm.score("How do I bake bread?", "Mix flour, water, salt and yeast, ...");
@@ -41,7 +42,7 @@ public final class RewardModel implements AutoCloseable {
 
     private final LlamaModel model;
     private final LoraModel lora;
-    private final ScalarHead head;
+    private final RewardHead head;
     private final Tokenizer tokenizer;
     private final ChatTemplate template;
     private final boolean templateEndsTurns;
@@ -53,11 +54,11 @@ public final class RewardModel implements AutoCloseable {
      * @param templateEndsTurns whether the template writes its own end of turn after a reply; when it does not
      *                          (alpaca), EOS is appended, as SFT and the reward recipe do
      */
-    public RewardModel(LlamaModel model, LoraModel lora, ScalarHead head, Tokenizer tokenizer, ChatTemplate template,
+    public RewardModel(LlamaModel model, LoraModel lora, RewardHead head, Tokenizer tokenizer, ChatTemplate template,
                        boolean templateEndsTurns) {
-        if (head.weight().getShape().get(1) != model.config().hiddenSize()) {
-            throw new IllegalArgumentException("score head is " + head.weight().getShape() + " but the model's hidden "
-                    + "size is " + model.config().hiddenSize());
+        if (head.score().weight().getShape().get(1) != model.config().hiddenSize()) {
+            throw new IllegalArgumentException("score head is " + head.score().weight().getShape()
+                    + " but the model's hidden size is " + model.config().hiddenSize());
         }
         this.model = model;
         this.lora = lora;
@@ -76,7 +77,8 @@ public final class RewardModel implements AutoCloseable {
     }
 
     /**
-     * Loads a base model and a reward adapter directory (a PEFT adapter with {@code modules_to_save: ["score"]}).
+     * Loads a base model and a reward adapter directory (a PEFT adapter with {@code modules_to_save: ["score"]}, and
+     * {@value RewardHead#CONFIG_FILE} when it has a likelihood term).
      *
      * @param tokenizer a tokenizer.json or its directory; null for the model directory's own
      * @param template  the built-in template the adapter was trained with (llama3, chatml, alpaca); null for the
@@ -92,22 +94,12 @@ public final class RewardModel implements AutoCloseable {
             llama = LlamaModel.load(checkpoint.config(), checkpoint.tensors(), device);
             lora = LoraModel.wrap(llama);
             PeftAdapters.load(lora, adapter, ADAPTER);
-            NDArray score = PeftAdapters.loadModule(adapter, ScalarHead.NAME, llama.manager());
-            if (score == null) {
-                throw new IOException(adapter.resolve(PeftAdapters.WEIGHTS_FILE) + " has no "
-                        + PeftAdapters.savedKey(ScalarHead.NAME) + ": not a reward adapter");
-            }
-            if (score.getShape().dimension() != 2 || score.getShape().get(0) != 1
-                    || score.getShape().get(1) != llama.config().hiddenSize()) {
-                throw new IOException(adapter.resolve(PeftAdapters.WEIGHTS_FILE) + ": "
-                        + PeftAdapters.savedKey(ScalarHead.NAME) + " is " + score.getShape() + ", expected (1, "
-                        + llama.config().hiddenSize() + ")");
-            }
+            RewardHead head = RewardHead.load(adapter, llama.config().hiddenSize(), llama.manager(), false);
             Path tokenizerDir = Files.isDirectory(tokenizerPath) ? tokenizerPath : tokenizerPath.getParent();
             boolean builtIn = template != null || !hasChatTemplate(tokenizerDir);
             String name = template != null ? template : "alpaca";
             ChatTemplate chat = builtIn ? ChatTemplate.builtIn(name) : ChatTemplate.fromDirectory(tokenizerDir);
-            return new RewardModel(llama, lora, new ScalarHead(score), tok, chat,
+            return new RewardModel(llama, lora, head, tok, chat,
                     !builtIn || !name.equalsIgnoreCase("alpaca"));
         } catch (IOException | RuntimeException e) {
             if (lora != null) {
@@ -141,47 +133,65 @@ public final class RewardModel implements AutoCloseable {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");
         }
         List<int[]> sequences = new ArrayList<>();
+        int[] replyStarts = new int[prompts.size()];
         for (int i = 0; i < prompts.size(); i++) {
-            sequences.add(encode(prompts.get(i), responses.get(i)));
+            Encoded e = encodePair(prompts.get(i), responses.get(i));
+            sequences.add(e.ids());
+            replyStarts[i] = e.replyStart();
         }
-        return scoreTokens(sequences);
+        return scoreTokens(sequences, replyStarts);
     }
 
     /**
      * The rewards of already tokenized sequences (e.g. a policy's samples), each read at its last token. They are
      * scored {@value #SCORE_BATCH} at a time, right-padded to the longest of each batch, so that memory stays bounded
      * however many are passed.
+     *
+     * @param replyStarts where each sequence's reply begins: the tokens the likelihood term averages over
      */
-    public float[] scoreTokens(List<int[]> sequences) {
+    public float[] scoreTokens(List<int[]> sequences, int[] replyStarts) {
+        if (replyStarts.length != sequences.size()) {
+            throw new IllegalArgumentException(sequences.size() + " sequences but " + replyStarts.length
+                    + " reply starts");
+        }
         float[] scores = new float[sequences.size()];
         for (int from = 0; from < sequences.size(); from += SCORE_BATCH) {
-            List<int[]> chunk = sequences.subList(from, Math.min(sequences.size(), from + SCORE_BATCH));
-            float[] part = scoreBatch(chunk, from);
+            int to = Math.min(sequences.size(), from + SCORE_BATCH);
+            float[] part = scoreBatch(sequences.subList(from, to), Arrays.copyOfRange(replyStarts, from, to), from);
             System.arraycopy(part, 0, scores, from, part.length);
         }
         return scores;
     }
 
     /** One right-padded batch of {@link #scoreTokens}; {@code offset} numbers the sequences in error messages. */
-    private float[] scoreBatch(List<int[]> sequences, int offset) {
+    private float[] scoreBatch(List<int[]> sequences, int[] replyStarts, int offset) {
         int b = sequences.size();
         int t = sequences.stream().mapToInt(s -> s.length).max().orElse(0);
         long[] ids = new long[b * t];
         int[] last = new int[b];
+        int[][] labels = new int[b][t];
         for (int i = 0; i < b; i++) {
             int[] s = sequences.get(i);
             if (s.length == 0) {
                 throw new IllegalArgumentException("sequence " + (offset + i) + " is empty");
             }
+            if (replyStarts[i] < 0 || replyStarts[i] > s.length) {
+                throw new IllegalArgumentException("sequence " + (offset + i) + " has " + s.length
+                        + " tokens but its reply starts at " + replyStarts[i]);
+            }
+            Arrays.fill(labels[i], CausalLmLoss.IGNORE);
             for (int j = 0; j < s.length; j++) {
                 ids[i * t + j] = s[j];
+                if (j >= replyStarts[i]) {
+                    labels[i][j] = s[j];
+                }
             }
             last[i] = s.length - 1;
         }
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray tokens = scope.create(ids, new ai.djl.ndarray.types.Shape(b, t));   // (B, T)
             NDArray hidden = model.hidden(tokens, null, null, null);                     // (B, T, D)
-            return head.scores(hidden, last).toFloatArray();                             // (B)
+            return head.rewards(model, hidden, last, labels).toFloatArray();             // (B)
         }
     }
 
@@ -191,16 +201,28 @@ public final class RewardModel implements AutoCloseable {
      * The same ids as the datasets module's SFT example builder gives for that conversation.
      */
     public int[] encode(String prompt, String response) {
+        return encodePair(prompt, response).ids();
+    }
+
+    /** A pair's token ids and the index of the reply's first token. */
+    private record Encoded(int[] ids, int replyStart) {
+    }
+
+    private Encoded encodePair(String prompt, String response) {
         List<Message> messages = List.of(new Message("user", prompt), new Message("assistant", response));
         List<Integer> ids = new ArrayList<>();
         int bos = tokenizer.specialTokens().bos();
         boolean first = true;
+        int replyStart = -1;
         for (ChatSegment segment : template.renderSegments(messages, false)) {
             int[] tokens = tokenizer.encodeRaw(segment.text());
             if (first && bos >= 0 && (tokens.length == 0 || tokens[0] != bos)) {
                 ids.add(bos);
             }
             first = false;
+            if (segment.assistant() && replyStart < 0) {
+                replyStart = ids.size();
+            }
             for (int token : tokens) {
                 ids.add(token);
             }
@@ -212,14 +234,15 @@ public final class RewardModel implements AutoCloseable {
                 ids.add(eos.get(0));
             }
         }
-        return ids.stream().mapToInt(Integer::intValue).toArray();
+        int[] tokens = ids.stream().mapToInt(Integer::intValue).toArray();
+        return new Encoded(tokens, replyStart < 0 ? tokens.length : replyStart);
     }
 
     public LlamaModel model() {
         return model;
     }
 
-    public ScalarHead head() {
+    public RewardHead head() {
         return head;
     }
 

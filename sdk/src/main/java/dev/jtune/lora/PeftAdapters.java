@@ -54,6 +54,17 @@ public final class PeftAdapters {
      */
     public static void save(LoraModel lora, String name, Path dir, String baseModel, String taskType,
                             Map<String, NDArray> modulesToSave) throws IOException {
+        save(lora, name, dir, baseModel, taskType, modulesToSave, Map.of());
+    }
+
+    /**
+     * As {@link #save(LoraModel, String, Path, String, String, Map)}, with text files written beside the adapter
+     * in the same directory swap (a reward model's {@code reward_config.json}).
+     *
+     * @param files file name -> its UTF-8 text
+     */
+    public static void save(LoraModel lora, String name, Path dir, String baseModel, String taskType,
+                            Map<String, NDArray> modulesToSave, Map<String, String> files) throws IOException {
         LoraConfig c = lora.config(name);
         Map<String, Object> config = new TreeMap<>();
         config.put("peft_type", "LORA");
@@ -80,6 +91,9 @@ public final class PeftAdapters {
             modulesToSave.forEach((module, weight) -> tensors.put(savedKey(module), weight));
             SafetensorsWriter.write(tmp.resolve(WEIGHTS_FILE), TensorData.of(tensors), DType.F32);
             Files.writeString(tmp.resolve(CONFIG_FILE), json, StandardCharsets.UTF_8);
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Files.writeString(tmp.resolve(f.getKey()), f.getValue(), StandardCharsets.UTF_8);
+            }
             Directories.publish(tmp, dir);
         } finally {
             Directories.deleteTree(tmp);

@@ -27,7 +27,7 @@ class PreferenceBatchTest {
         assertArrayEquals(new int[] {5, 2, 3, 6}, batch.lengths());
         try (LlamaModel model = TinyModels.random(5); NDManager m = model.manager().newSubManager()) {
             ScalarHead head = ScalarHead.create(model.config().hiddenSize(), 3, m);
-            NDArray rewards = batch.rewards(model, head, m);                                  // (4)
+            NDArray rewards = batch.rewards(model, RewardHead.of(head), m);                   // (4)
             int[][] rows = {chosen[0], chosen[1], rejected[0], rejected[1]};
             for (int i = 0; i < rows.length; i++) {
                 assertEquals(alone(model, head, rows[i], m), rewards.getFloat(i), 1e-5, "row " + i);

@@ -72,7 +72,7 @@ class RewardModelTest {
         int[] ids;
         try (RewardModel fresh = build(base, dir)) {
             ids = fresh.encode("Tell me a story.", "Once upon a time, there was a cat.");
-            expected = fresh.scoreTokens(List.of(ids, new int[] {ids[0], ids[1], ids[2]}));
+            expected = fresh.scoreTokens(List.of(ids, new int[] {ids[0], ids[1], ids[2]}), new int[] {ids.length, 3});
         }
         try (RewardModel loaded = RewardModel.load(base, dir)) {
             assertArrayEquals(ids, loaded.encode("Tell me a story.", "Once upon a time, there was a cat."));
@@ -83,7 +83,8 @@ class RewardModelTest {
                     List.of("Once upon a time, there was a cat.", "Hello! How can I help?"));
             assertEquals(expected[0], batch[0], 1e-5);
             assertEquals(expected[0], loaded.score("Tell me a story.", "Once upon a time, there was a cat."), 1e-5);
-            assertEquals(expected[1], loaded.scoreTokens(List.of(new int[] {ids[0], ids[1], ids[2]}))[0], 1e-5);
+            assertEquals(expected[1], loaded.scoreTokens(List.of(new int[] {ids[0], ids[1], ids[2]}), new int[] {3})[0],
+                    1e-5);
         }
         // a causal-LM adapter has no head: refused with the reason
         Path plain = tmp.resolve("plain");
@@ -107,7 +108,7 @@ class RewardModelTest {
             ScalarHead head = ScalarHead.create(model.config().hiddenSize(), 2, model.manager());
             PeftAdapters.save(lora, "default", dir, base.toString(), "SEQ_CLS", Map.of(ScalarHead.NAME,
                     head.weight()));
-            return new RewardModel(model, lora, head, dev.jtune.tokenizer.HfTokenizer.load(base),
+            return new RewardModel(model, lora, RewardHead.of(head), dev.jtune.tokenizer.HfTokenizer.load(base),
                     dev.jtune.tokenizer.ChatTemplate.builtIn("alpaca"), false);
         }
     }

@@ -1,13 +1,19 @@
 package dev.jtune.data.preference;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.jtune.align.PreferenceBatch;
+import dev.jtune.align.RewardHead;
 import dev.jtune.align.RewardModel;
 import dev.jtune.data.CharTokenizer;
 import dev.jtune.data.PreferencePair;
 import dev.jtune.data.Turn;
 import dev.jtune.data.sft.SftExample;
 import dev.jtune.data.sft.TemplateRenderer;
+import dev.jtune.model.LlamaConfig;
+import dev.jtune.model.LlamaInit;
 import dev.jtune.model.LlamaModel;
+import dev.jtune.model.RopeScaling;
 import dev.jtune.model.ScalarHead;
 import dev.jtune.testing.Fixtures;
 import dev.jtune.testing.TinyModels;
@@ -23,6 +29,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,14 +102,23 @@ class PreferenceExampleBuilderTest {
     }
 
     @Test
-    void theRewardModelEncodesAPairAsTheBuilderDoes() {
+    void theRewardModelEncodesAndScoresAPairAsTheBuilderDoes() {
         PreferenceExample e = builder(512, PreferenceExampleBuilder.TooLong.DROP)
                 .encode(new PreferencePair(List.of(Turn.user("hi")), "yes", "no"));
-        LlamaModel model = TinyModels.random(1);
-        try (RewardModel rm = new RewardModel(model, null, ScalarHead.create(32, 1, model.manager()),
-                new CharTokenizer(), ChatTemplate.builtIn("alpaca"), false)) {
+        // a tiny decoder that reads every character id and the whole alpaca prompt
+        LlamaModel model = LlamaInit.initialize(new LlamaConfig(256, 32, 48, 2, 4, 2, 8, 512, 1e-5, 10000.0,
+                RopeScaling.NONE, false, 1, List.of(2), 0), 1, Device.cpu());
+        RewardHead head = new RewardHead(ScalarHead.create(32, 1, model.manager()), 1.5);
+        try (RewardModel rm = new RewardModel(model, null, head, new CharTokenizer(), ChatTemplate.builtIn("alpaca"),
+                false); NDManager scope = model.manager().newSubManager()) {
             assertArrayEquals(e.chosen().inputIds(), rm.encode("hi", "yes"));
             assertArrayEquals(e.rejected().inputIds(), rm.encode("hi", "no"));
+            // the likelihood term averages over the tokens the builder labels as the reply
+            PreferenceBatch batch = PreferenceExample.batch(List.of(e), CharTokenizer.PAD);
+            float[] trained = batch.rewards(model, head, scope).toFloatArray();                // (2)
+            assertArrayEquals(trained, rm.score(List.of("hi", "hi"), List.of("yes", "no")), 1e-4f);
+            float[] headOnly = batch.rewards(model, RewardHead.of(head.score()), scope).toFloatArray();
+            assertNotEquals(headOnly[0], trained[0], 1e-3, "the likelihood term changed nothing");
         }
     }
 

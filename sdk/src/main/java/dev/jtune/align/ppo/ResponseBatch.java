@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.jtune.align.CausalLmLoss;
 import dev.jtune.engine.Scalars;
 import dev.jtune.model.AttentionMask;
 import dev.jtune.model.LlamaModel;
@@ -98,6 +99,16 @@ public final class ResponseBatch {
             last[b] = promptWidth + lengths[b] - 1;
         }
         return last;
+    }
+
+    /** HF-style labels of every column: each response token labelled, prompt and padding ignored: (B) x (T). */
+    public int[][] labels() {
+        int[][] labels = new int[rows][promptWidth + responseWidth];
+        for (int b = 0; b < rows; b++) {
+            java.util.Arrays.fill(labels[b], CausalLmLoss.IGNORE);
+            System.arraycopy(tokens[b], promptWidth, labels[b], promptWidth, lengths[b]);
+        }
+        return labels;
     }
 
     /** Log-probabilities of the sampled tokens: logits (B, R, V) at temperature -> (B, R); padding gives junk. */
