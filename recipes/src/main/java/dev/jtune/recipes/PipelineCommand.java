@@ -48,7 +48,7 @@ final class PipelineCommand {
 
     static Plan plan(String preset) {
         return switch (preset) {
-            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 10, 80, 20);
+            case "smoke" -> new Plan(Preset.SMOKE, "micro", 1024, 128, 200, 16, 200, 4, 60, 20, 80, 20);
             case "full" -> new Plan(Preset.FULL, "mini", 2048, 128, 700, 16, 800, 4, 200, 30, 80, 24);
             default -> throw new UsageException("--preset must be smoke or full, got '" + preset + "'");
         };
@@ -127,11 +127,12 @@ final class PipelineCommand {
         Path comparisons = sampleComparisons(world, base, sft.resolve("final"), plan.samplesPerPrompt(), seed, data);
         seconds.put("comparisons", since(t));
 
-        // reward model: LoRA + score head, starting from the SFT adapter
+        // reward model: LoRA + score head, starting from the SFT adapter; the likelihood term lets it check facts
+        // that no training pair rates against what its LM read in pretraining
         t = System.nanoTime();
         Path rm = out.resolve("reward");
         check(RewardRecipe.run(preferenceStage(base, sft.resolve("final"), comparisons, data, rm,
-                plan.rewardSteps(), seed, "--lr", "1e-3")), "reward");
+                plan.rewardSteps(), seed, "--lr", "1e-3", "--likelihood-weight", "2")), "reward");
         seconds.put("reward", since(t));
         t = System.nanoTime();
         report.put("rm", rewardAccuracy(base, rm.resolve("final"), world.preferenceEval(), world.judge()));

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,12 @@ class PipelineCommandTest {
         double sftReward = r.getAsJsonObject("sft").get("mean_reward").getAsDouble();
         double ppoReward = r.getAsJsonObject("ppo").get("mean_reward").getAsDouble();
         assertTrue(ppoReward >= sftReward - 0.02, "PPO does not lose reward: " + sftReward + " -> " + ppoReward);
+        double[] scores = Files.readAllLines(out.resolve("ppo/metrics.jsonl")).stream()
+                .map(line -> JsonParser.parseString(line).getAsJsonObject())
+                .filter(o -> o.has("score")).mapToDouble(o -> o.get("score").getAsDouble()).toArray();
+        double first = Arrays.stream(scores, 0, 5).average().orElseThrow();
+        double last = Arrays.stream(scores, scores.length - 5, scores.length).average().orElseThrow();
+        assertTrue(last > first, "PPO raises the reward model's score of its rollouts: " + first + " -> " + last);
         assertTrue(Double.isFinite(r.getAsJsonObject("ppo").get("kl").getAsDouble()));
         double dpoReward = r.getAsJsonObject("dpo").get("mean_reward").getAsDouble();
         assertTrue(dpoReward > sftReward, "DPO raises the reward: " + sftReward + " -> " + dpoReward);
