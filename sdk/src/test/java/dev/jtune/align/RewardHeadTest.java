@@ -7,32 +7,22 @@ import dev.jtune.align.ppo.RewardAdapterScorer;
 import dev.jtune.align.ppo.Rollout;
 import dev.jtune.lora.LoraConfig;
 import dev.jtune.lora.LoraModel;
-import dev.jtune.lora.PeftAdapters;
 import dev.jtune.model.LlamaModel;
 import dev.jtune.model.ScalarHead;
 import dev.jtune.testing.TinyModels;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static dev.jtune.align.CausalLmLoss.IGNORE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The reward head's likelihood term, its file beside the adapter, and PPO's scorer agreeing with it. */
+/** The reward head's likelihood term, and PPO's scorer agreeing with it. */
 class RewardHeadTest {
-
-    @TempDir
-    Path tmp;
 
     /** Two rows of different lengths, right-padded with 0: prompt [1, 17, 33], replies of 3 and 1 tokens. */
     private static final int[][] IDS = {{1, 17, 33, 5, 40, 2}, {1, 17, 33, 9, 0, 0}};
@@ -71,39 +61,6 @@ class RewardHeadTest {
                 Exception e = assertThrows(IllegalArgumentException.class, () -> new RewardHead(score, w));
                 assertTrue(e.getMessage().contains("likelihood weight"), e.getMessage());
             }
-        }
-    }
-
-    @Test
-    void savesTheWeightBesideTheAdapterAndReadsItBack() throws IOException {
-        Path dir = tmp.resolve("rm");
-        float[] weights;
-        try (LlamaModel model = TinyModels.random(7); LoraModel lora = LoraModel.wrap(model)) {
-            lora.add("default", LoraConfig.defaults(), 1);
-            RewardHead head = new RewardHead(ScalarHead.create(model.config().hiddenSize(), 2, model.manager()), 2);
-            weights = head.score().weight().toFloatArray();
-            PeftAdapters.save(lora, "default", dir, "tiny", "SEQ_CLS", Map.of(ScalarHead.NAME, head.score().weight()),
-                    head.configFiles());
-        }
-        assertTrue(RewardHead.isRewardAdapter(dir));
-        try (LlamaModel model = TinyModels.random(7)) {
-            int d = model.config().hiddenSize();
-            RewardHead loaded = RewardHead.load(dir, d, model.manager(), false);
-            assertEquals(2.0, loaded.likelihoodWeight());
-            assertArrayEquals(weights, loaded.score().weight().toFloatArray());
-            assertFalse(loaded.score().weight().hasGradient());
-
-            // an adapter from PEFT has no reward_config.json: the head alone
-            Files.delete(dir.resolve(RewardHead.CONFIG_FILE));
-            assertEquals(0.0, RewardHead.load(dir, d, model.manager(), false).likelihoodWeight());
-
-            for (String bad : List.of("{\"likelihood_weight\": -1}", "{\"weight\": 2}", "not json")) {
-                Files.writeString(dir.resolve(RewardHead.CONFIG_FILE), bad);
-                Exception e = assertThrows(IOException.class, () -> RewardHead.load(dir, d, model.manager(), false));
-                assertTrue(e.getMessage().contains(RewardHead.CONFIG_FILE), e.getMessage());
-            }
-            Exception e = assertThrows(IOException.class, () -> RewardHead.load(dir, d + 1, model.manager(), false));
-            assertTrue(e.getMessage().contains("expected (1, " + (d + 1) + ")"), e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ import dev.jtune.testing.TinyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,15 +39,16 @@ class RewardModelTest {
     Path tmp;
 
     @Test
-    void savesTheScoreHeadUnderModulesToSaveAndReadsItBack() throws Exception {
+    void savesTheScoreHeadUnderModulesToSaveAndTheLikelihoodWeightBesideAndReadsThemBack() throws Exception {
         Path dir = tmp.resolve("rm");
         float[] headWeights;
         try (LlamaModel model = TinyModels.random(7); LoraModel lora = LoraModel.wrap(model)) {
             lora.add("default", LoraConfig.defaults(), 1);
             perturb(lora.parameters("default"));
-            ScalarHead head = ScalarHead.create(model.config().hiddenSize(), 2, model.manager());
-            headWeights = head.weight().toFloatArray();
-            PeftAdapters.save(lora, "default", dir, "tiny", "SEQ_CLS", Map.of(ScalarHead.NAME, head.weight()));
+            RewardHead head = new RewardHead(ScalarHead.create(model.config().hiddenSize(), 2, model.manager()), 2);
+            headWeights = head.score().weight().toFloatArray();
+            PeftAdapters.save(lora, "default", dir, "tiny", "SEQ_CLS", Map.of(ScalarHead.NAME, head.score().weight()),
+                    head.configFiles());
         }
         JsonObject config = JsonParser.parseString(Files.readString(dir.resolve(PeftAdapters.CONFIG_FILE)))
                 .getAsJsonObject();
@@ -61,6 +64,23 @@ class RewardModelTest {
             NDArray score = PeftAdapters.loadModule(dir, ScalarHead.NAME, model.manager());
             assertArrayEquals(headWeights, score.toFloatArray());
             assertNull(PeftAdapters.loadModule(dir, "value_head", model.manager()));
+
+            assertTrue(RewardHead.isRewardAdapter(dir));
+            int d = model.config().hiddenSize();
+            RewardHead loaded = RewardHead.load(dir, d, model.manager(), false);
+            assertEquals(2.0, loaded.likelihoodWeight());
+            assertArrayEquals(headWeights, loaded.score().weight().toFloatArray());
+            assertFalse(loaded.score().weight().hasGradient());
+            // an adapter from PEFT has no reward_config.json: the head alone
+            Files.delete(dir.resolve(RewardHead.CONFIG_FILE));
+            assertEquals(0.0, RewardHead.load(dir, d, model.manager(), false).likelihoodWeight());
+            for (String bad : List.of("{\"likelihood_weight\": -1}", "{\"weight\": 2}", "not json")) {
+                Files.writeString(dir.resolve(RewardHead.CONFIG_FILE), bad);
+                Exception e = assertThrows(IOException.class, () -> RewardHead.load(dir, d, model.manager(), false));
+                assertTrue(e.getMessage().contains(RewardHead.CONFIG_FILE), e.getMessage());
+            }
+            Exception e = assertThrows(IOException.class, () -> RewardHead.load(dir, d + 1, model.manager(), false));
+            assertTrue(e.getMessage().contains("expected (1, " + (d + 1) + ")"), e.getMessage());
         }
     }
 
