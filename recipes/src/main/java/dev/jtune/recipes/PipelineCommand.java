@@ -57,7 +57,7 @@ final class PipelineCommand {
     static Options options() {
         Options o = new Options();
         o.addOption(Cli.opt("out", "RUN_DIR", "where every stage writes (default runs/pipeline)"));
-        o.addOption(Cli.opt("preset", "NAME", "full (default; about 8 minutes on 2 cores) or smoke (about 1 minute)"));
+        o.addOption(Cli.opt("preset", "NAME", "full (default; about 9 minutes on 2 cores) or smoke (about 1 minute)"));
         o.addOption(Cli.opt("seed", "N", "seed of the world and of every stage (default 1)"));
         return o;
     }
