@@ -25,7 +25,8 @@ import java.util.Map;
  * fact in pretraining, so its LM head already finds the true value likelier than a wrong one, while a head read at
  * the last token learns only the facts of its training pairs. With weight 0 the reward is the head's alone and the
  * adapter is an ordinary PEFT sequence-classification adapter. The weight is saved beside the adapter in
- * {@value #CONFIG_FILE}, which PEFT ignores; an adapter without that file has weight 0.
+ * {@value #CONFIG_FILE}, which PEFT ignores; an adapter without that file has weight 0. A head trained with the
+ * term is no reward model without it, so such an adapter is for jtune's loaders only.
  *
  * @param score            the (1, D) head
  * @param likelihoodWeight weight of the reply's mean token log-probability, finite and &ge; 0
