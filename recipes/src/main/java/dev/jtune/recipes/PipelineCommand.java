@@ -1,7 +1,6 @@
 package dev.jtune.recipes;
 
 import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.jtune.align.RewardModel;
 import dev.jtune.data.PreferencePair;
